@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log"
+	"log/slog"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/pycage/pycage/tools"
+)
+
+// stdioWorkers is the number of tool calls the stdio server handles at once. It is well above
+// PYCAGE_CONCURRENCY so that calls waiting for a free sandbox slot can still be cancelled and
+// the reader stays responsive.
+const stdioWorkers = 64
+
+func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pycage serve", flag.ContinueOnError)
+	cfg, err := parseConfig(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(cfg, stderr, slog.LevelInfo)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.log.Info("pycage serving on stdio", "version", version, "image", cfg.Image, "policy", cfg.Policy,
+		"host_secrets", len(a.secrets.all), "injected", len(a.secrets.inject))
+	sweepCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	if n, err := a.sandbox.SweepOrphans(sweepCtx); err != nil {
+		a.log.Warn("could not sweep containers of dead servers", "err", err)
+	} else if n > 0 {
+		a.log.Info("removed containers left by dead servers", "count", n)
+	}
+	cancel()
+
+	s := tools.NewServer(a.pipeline, version)
+	stdio := server.NewStdioServer(s)
+	stdio.SetErrorLogger(log.New(slogWriter{a.log}, "", 0))
+	server.WithWorkerPoolSize(stdioWorkers)(stdio)
+	server.WithQueueSize(stdioWorkers * 4)(stdio)
+	err = stdio.Listen(ctx, stdin, stdout)
+	if ctx.Err() != nil {
+		a.log.Info("shutting down on signal")
+		return nil
+	}
+	a.log.Info("stdin closed, shutting down")
+	return err
+}
+
+// slogWriter adapts mcp-go's *log.Logger error output to slog (and so to the redactor).
+type slogWriter struct{ log *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("mcp", "msg", string(p))
+	return len(p), nil
+}

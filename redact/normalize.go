@@ -1,0 +1,286 @@
+package redact
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A secret spelled out with separators between its characters, or partly escaped, is found by
+// searching a normalized copy of the text: separators are dropped and (in one view) escapes
+// are decoded, while every kept byte remembers where it came from. Secrets are normalized the
+// same way, so a match in the copy maps back to a span of the original text.
+
+// streamKind names one normalized view of a text.
+type streamKind uint8
+
+const (
+	// streamSep drops separator bytes, invisible characters and ANSI control sequences.
+	streamSep streamKind = iota
+	// streamBare is streamSep without parsing control sequences: ESC and '[' are dropped as
+	// single separators and the sequence's parameters are kept. It catches a secret whose
+	// first characters a preceding unterminated sequence would otherwise swallow.
+	streamBare
+	// streamEsc is streamSep plus decoding of backslash escapes (\uXXXX, \xXX, \n, \" ...)
+	// and percent-encoding (%XX).
+	streamEsc
+)
+
+// Byte classes of the normalizer.
+const (
+	clsPlain uint8 = iota
+	clsSep
+	clsESC
+	clsBackslash
+	clsPercent
+	clsUTF8 // lead byte of a possible invisible character
+)
+
+// separatorPunct are the punctuation bytes treated as separators, besides ASCII white space
+// and control characters.
+const separatorPunct = ",;:-_.|'\"`()[]{}<>/+=*!?~^"
+
+// maxCSILen bounds an ANSI control sequence ESC '[' params final.
+const maxCSILen = 32
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = clsSep
+	}
+	t[' '], t[0x7f] = clsSep, clsSep
+	for i := 0; i < len(separatorPunct); i++ {
+		t[separatorPunct[i]] = clsSep
+	}
+	t[0x1b] = clsESC
+	t['\\'] = clsBackslash
+	t['%'] = clsPercent
+	t[0xc2], t[0xe2], t[0xe3], t[0xef] = clsUTF8, clsUTF8, clsUTF8, clsUTF8
+	return t
+}()
+
+// isSepRune reports whether r is a separator: ASCII white space, control or separator
+// punctuation, or an invisible or space-like Unicode character (zero-width space, joiners,
+// BOM, no-break space, soft hyphen, ...).
+func isSepRune(r rune) bool {
+	if r < 0x80 {
+		c := byteClass[r]
+		return c == clsSep || c == clsESC
+	}
+	switch {
+	case r == 0xa0, r == 0xad, r == 0x2028, r == 0x2029, r == 0x202f, r == 0x205f,
+		r == 0x2060, r == 0x3000, r == 0xfeff:
+		return true
+	case r >= 0x2000 && r <= 0x200f:
+		return true
+	}
+	return false
+}
+
+// normText is a normalized text: b[i] came from the token of tl[i] bytes at pos[i] of the
+// original. A normalized text is never longer than its original.
+type normText struct {
+	b   []byte
+	pos []int32
+	tl  []uint8
+	n   int
+}
+
+func (nt *normText) emit(c byte, p, l int) {
+	nt.b[nt.n], nt.pos[nt.n], nt.tl[nt.n] = c, int32(p), uint8(l)
+	nt.n++
+}
+
+// emitRune appends the UTF-8 bytes of r unless r is a separator.
+func (nt *normText) emitRune(r rune, p, l int) {
+	if isSepRune(r) {
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	for _, c := range buf[:n] {
+		nt.emit(c, p, l)
+	}
+}
+
+// emitByte appends a decoded byte unless it is an ASCII separator.
+func (nt *normText) emitByte(c byte, p, l int) {
+	if c < 0x80 && isSepRune(rune(c)) {
+		return
+	}
+	nt.emit(c, p, l)
+}
+
+// normalize writes the kind view of s into nt. Protected spans (markers of earlier
+// redactions) are copied verbatim and no token crosses their bounds.
+func normalize(kind streamKind, s string, prot []span, nt *normText) {
+	if cap(nt.b) < len(s) {
+		nt.b, nt.pos, nt.tl = make([]byte, len(s)), make([]int32, len(s)), make([]uint8, len(s))
+	}
+	nt.b, nt.pos, nt.tl, nt.n = nt.b[:len(s)], nt.pos[:len(s)], nt.tl[:len(s)], 0
+	pi := 0
+	for i := 0; i < len(s); {
+		limit := len(s)
+		if pi < len(prot) {
+			if i >= prot[pi].start {
+				for j := i; j < prot[pi].end; j++ {
+					nt.emit(s[j], j, 1)
+				}
+				i = prot[pi].end
+				pi++
+				continue
+			}
+			limit = prot[pi].start
+		}
+		// The common case: plain bytes and single-byte separators.
+		b, pos, tl, n := nt.b, nt.pos, nt.tl, nt.n
+		for i < limit {
+			c := s[i]
+			cls := byteClass[c]
+			if cls == clsPlain {
+				b[n], pos[n], tl[n] = c, int32(i), 1
+				n++
+				i++
+				continue
+			}
+			if cls != clsSep {
+				break
+			}
+			i++
+		}
+		nt.n = n
+		if i >= limit {
+			continue
+		}
+		c := s[i]
+		switch byteClass[c] {
+		case clsESC:
+			if kind == streamBare {
+				i++
+			} else {
+				i = skipCSI(s, i, limit)
+			}
+		case clsUTF8:
+			if r, n := utf8.DecodeRuneInString(s[i:limit]); n > 1 && isSepRune(r) {
+				i += n
+			} else {
+				nt.emit(c, i, 1)
+				i++
+			}
+		case clsBackslash:
+			if kind == streamEsc {
+				i = decodeBackslash(s, i, limit, nt)
+			} else {
+				nt.emit(c, i, 1)
+				i++
+			}
+		case clsPercent:
+			if b, ok := hexByte(s, i+1, limit); ok && kind == streamEsc {
+				nt.emitByte(b, i, 3)
+				i += 3
+			} else {
+				nt.emit(c, i, 1)
+				i++
+			}
+		}
+	}
+	nt.b, nt.pos, nt.tl = nt.b[:nt.n], nt.pos[:nt.n], nt.tl[:nt.n]
+}
+
+// normalizeString returns the kind view of s alone.
+func normalizeString(kind streamKind, s string) string {
+	var nt normText
+	normalize(kind, s, nil, &nt)
+	return string(nt.b)
+}
+
+// skipCSI returns the end of the control sequence ESC '[' [0-9;?]* letter at i, or i+1 for a
+// lone ESC.
+func skipCSI(s string, i, limit int) int {
+	if i+1 >= limit || s[i+1] != '[' {
+		return i + 1
+	}
+	j := i + 2
+	for j < limit && j-i < maxCSILen && (isDigit(s[j]) || s[j] == ';' || s[j] == '?') {
+		j++
+	}
+	if j < limit && isLetter(s[j]) {
+		return j + 1
+	}
+	return i + 1
+}
+
+// decodeBackslash decodes the escape at s[i] == '\\' into nt and returns the index after it.
+func decodeBackslash(s string, i, limit int, nt *normText) int {
+	if i+1 < limit {
+		switch s[i+1] {
+		case 'u':
+			if r, ok := hexRune(s, i+2, 4, limit); ok {
+				if !utf16.IsSurrogate(r) {
+					nt.emitRune(r, i, 6)
+					return i + 6
+				}
+				if i+12 <= limit && s[i+6] == '\\' && s[i+7] == 'u' {
+					if r2, ok := hexRune(s, i+8, 4, limit); ok {
+						if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+							nt.emitRune(d, i, 12)
+							return i + 12
+						}
+					}
+				}
+			}
+		case 'U':
+			if r, ok := hexRune(s, i+2, 8, limit); ok && utf8.ValidRune(r) {
+				nt.emitRune(r, i, 10)
+				return i + 10
+			}
+		case 'x':
+			if b, ok := hexByte(s, i+2, limit); ok {
+				nt.emitByte(b, i, 4)
+				return i + 4
+			}
+		case 'n', 't', 'r', 'f', 'b', 'v', 'a', '"', '\'':
+			return i + 2 // an escaped separator
+		case '\\', '/':
+			nt.emitByte(s[i+1], i, 2)
+			return i + 2
+		}
+	}
+	nt.emit('\\', i, 1)
+	return i + 1
+}
+
+// hexByte decodes the two hex digits at s[i:i+2].
+func hexByte(s string, i, limit int) (byte, bool) {
+	r, ok := hexRune(s, i, 2, limit)
+	return byte(r), ok
+}
+
+// hexRune decodes the n hex digits at s[i:i+n].
+func hexRune(s string, i, n, limit int) (rune, bool) {
+	if i+n > limit {
+		return 0, false
+	}
+	var r rune
+	for j := i; j < i+n; j++ {
+		v := unhex(s[j])
+		if v < 0 {
+			return 0, false
+		}
+		r = r<<4 | rune(v)
+	}
+	return r, true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

@@ -1,0 +1,98 @@
+// Package sandbox runs untrusted Python in one-shot, locked-down Docker containers.
+//
+// It trusts the Docker engine and the image's python3, and nothing that comes out of the
+// container: output is read through bounded buffers, the result frame is parsed defensively,
+// and every container is killed and removed on a context that outlives the call. The
+// container, not the policy lint in sandbox/policy, is the security boundary. This package
+// knows nothing of MCP; redaction happens in the caller.
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+)
+
+// Defaults for Config. Limits carry their units in their names or types.
+const (
+	DefaultImage           = "pycage/python:3.11"
+	DefaultTimeout         = 30 * time.Second
+	DefaultMaxTimeout      = 300 * time.Second
+	DefaultMemory          = 256 << 20 // bytes; swap is disabled (memory-swap = memory)
+	DefaultNanoCPUs        = 1e9       // one CPU
+	DefaultPids            = 64
+	DefaultNofile          = 256
+	DefaultTmpfsSize       = 64 << 20  // bytes
+	DefaultOutputLimit     = 128 << 10 // bytes kept per stream
+	DefaultHardOutputLimit = 16 << 20  // bytes written in all before the run is stopped
+	DefaultResultLimit     = 256 << 10 // bytes of JSON for the result global
+	DefaultOutputMargin    = 4 << 10   // extra bytes kept around a cut so redaction sees whole secrets
+	DefaultPool            = 2
+)
+
+// Engine call deadlines: every Docker call has one, so a stalled engine cannot hang a call.
+const (
+	createDeadline  = 30 * time.Second
+	startDeadline   = 30 * time.Second
+	inspectDeadline = 10 * time.Second
+	cleanupDeadline = 15 * time.Second
+)
+
+// Config is the sandbox's fixed configuration, built once at start-up by the caller.
+type Config struct {
+	Image           string        // image with python3
+	Memory          int64         // memory limit in bytes; memory-swap is set to the same value
+	NanoCPUs        int64         // CPU limit in 1e-9 CPUs
+	Pids            int64         // pids cgroup limit
+	Nofile          int64         // open files ulimit
+	TmpfsSize       int64         // size of the writable /tmp in bytes
+	OutputLimit     int           // bytes kept per stream (head and tail halves)
+	OutputMargin    int           // extra bytes kept on each side of a cut, for the redactor
+	HardOutputLimit int64         // bytes written on both streams before the run is stopped
+	ResultLimit     int           // largest result JSON in bytes
+	Concurrency     int           // containers running at once; more calls wait
+	Runtime         string        // OCI runtime ("" for the engine's default)
+	Env             []string      // NAME=VALUE pairs injected into every container (secret values: never log)
+	Instance        string        // this server's instance id, stamped on its containers' labels
+	TimeoutGrace    time.Duration // how long after a kill the run may take to settle
+}
+
+// DefaultConfig returns a Config with the documented defaults.
+func DefaultConfig() Config {
+	return Config{
+		Image:           DefaultImage,
+		Memory:          DefaultMemory,
+		NanoCPUs:        DefaultNanoCPUs,
+		Pids:            DefaultPids,
+		Nofile:          DefaultNofile,
+		TmpfsSize:       DefaultTmpfsSize,
+		OutputLimit:     DefaultOutputLimit,
+		OutputMargin:    DefaultOutputMargin,
+		HardOutputLimit: DefaultHardOutputLimit,
+		ResultLimit:     DefaultResultLimit,
+		Concurrency:     runtime.NumCPU(),
+		TimeoutGrace:    5 * time.Second,
+	}
+}
+
+func (c Config) validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	check(c.Image != "", "image is empty")
+	check(c.Memory >= 6<<20, "memory %d is below the engine's minimum of 6 MiB", c.Memory)
+	check(c.NanoCPUs > 0, "cpus must be positive")
+	check(c.Pids > 0, "pids must be positive")
+	check(c.Nofile > 0, "nofile must be positive")
+	check(c.TmpfsSize > 0, "tmpfs size must be positive")
+	check(c.OutputLimit >= 256, "output limit %d is below 256 bytes", c.OutputLimit)
+	check(c.HardOutputLimit >= int64(c.OutputLimit), "hard output limit is below the output limit")
+	check(c.ResultLimit > 0, "result limit must be positive")
+	check(c.Concurrency > 0, "concurrency must be positive")
+	check(c.Instance != "", "instance id is empty")
+	return errors.Join(errs...)
+}

@@ -1,0 +1,123 @@
+# pycage runner: the bootstrap every sandbox container starts with (python3 -I -u -B -c <this>).
+# It reads one payload from stdin, runs the user's code, and reports the `result` global in a
+# frame the server finds by a per-call marker. It is not a security boundary: the container is.
+import json as _json
+import os as _os
+import sys as _sys
+
+
+def _pycage_read_payload():
+    src = _sys.stdin.buffer
+    header = src.readline(32)
+    size = int(header)
+    chunks = []
+    while size > 0:
+        chunk = src.read(size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return _json.loads(b"".join(chunks))
+
+
+def _pycage_exit_code(exc):
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, bool):
+        return int(code)
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        print(code, file=_sys.stderr)
+    except Exception:
+        pass
+    return 1
+
+
+def _pycage_main():
+    payload = _pycage_read_payload()
+    # From here on stdin is empty: input() and child processes see EOF at once.
+    devnull = _os.open(_os.devnull, _os.O_RDONLY)
+    _os.dup2(devnull, 0)
+    _os.close(devnull)
+    _sys.stdin = open(0, "r", closefd=False)
+
+    marker = payload["marker"].encode()
+    limit = int(payload["result_limit"])
+    for name in payload.get("warm_imports") or ():
+        try:
+            __import__(name)
+        except Exception:
+            pass
+    user = {"__name__": "__main__", "__builtins__": __builtins__, "INPUT_DATA": payload.get("input_data")}
+    code = payload["code"]
+    del payload
+
+    exit_code = 0
+    try:
+        exec(compile(code, "<code>", "exec"), user)
+    except SystemExit as exc:
+        exit_code = _pycage_exit_code(exc)
+    except BaseException as exc:  # KeyboardInterrupt and friends end the snippet, not the runner
+        import traceback
+
+        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        try:
+            traceback.print_exception(type(exc), exc, tb)
+        except Exception:
+            pass
+        exit_code = 1
+    try:
+        import threading
+
+        threading._shutdown()  # join non-daemon threads, as a normal interpreter exit would
+    except BaseException:
+        pass
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+
+    frame = {"exit_code": exit_code}
+    if "result" in user:
+        try:
+            text = _json.dumps(user["result"], allow_nan=False, ensure_ascii=True)
+        except BaseException as exc:
+            _pycage_note("result is not JSON-serializable (%s: %s); it is not returned" % (type(exc).__name__, exc))
+        else:
+            if len(text) > limit:
+                _pycage_note("result is %d bytes of JSON, over the limit of %d; it is not returned" % (len(text), limit))
+            else:
+                frame["result"] = user["result"]
+                frame["result_json"] = text
+    for stream in (_sys.stdout, _sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    if "result_json" in frame:
+        body = '{"exit_code":%d,"result":%s}' % (exit_code, frame["result_json"])
+    else:
+        body = '{"exit_code":%d}' % exit_code
+    data = marker + body.encode() + b"\n"
+    while data:
+        try:
+            data = data[_os.write(1, data):]
+        except InterruptedError:
+            continue
+        except BaseException:
+            break
+    _os._exit(exit_code)
+
+
+def _pycage_note(text):
+    try:
+        _sys.stderr.write("pycage: " + text + "\n")
+    except BaseException:
+        pass
+
+
+_pycage_main()

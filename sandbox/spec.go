@@ -1,0 +1,76 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+// Labels stamped on every pycage container.
+const (
+	LabelManaged = "io.pycage"       // "1" on every container pycage starts
+	LabelOwner   = "io.pycage.owner" // the owning server's instance id
+	LabelPID     = "io.pycage.pid"   // the owning server's process id
+	LabelHost    = "io.pycage.host"  // the owning server's host name
+)
+
+// sandboxUser is nobody:nogroup, present in every Debian-based image.
+const sandboxUser = "65534:65534"
+
+// containerSpec builds the create request for one sandbox container. Nothing here is
+// optional: every container pycage starts has the whole lock-down.
+func (c Config) containerSpec() (*container.Config, *container.HostConfig) {
+	host, _ := os.Hostname()
+	env := append([]string{
+		"PYTHONUNBUFFERED=1",
+		"PYTHONDONTWRITEBYTECODE=1",
+		"LANG=C.UTF-8",
+		"HOME=/tmp",
+		"MPLCONFIGDIR=/tmp",
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+	}, c.Env...)
+	cfg := &container.Config{
+		Image:           c.Image,
+		User:            sandboxUser,
+		Cmd:             runnerCommand(),
+		Env:             env,
+		WorkingDir:      "/tmp",
+		AttachStdin:     true,
+		AttachStdout:    true,
+		AttachStderr:    true,
+		OpenStdin:       true,
+		StdinOnce:       true,
+		NetworkDisabled: true,
+		Labels: map[string]string{
+			LabelManaged: "1",
+			LabelOwner:   c.Instance,
+			LabelPID:     strconv.Itoa(os.Getpid()),
+			LabelHost:    host,
+		},
+	}
+	init := true
+	pids := c.Pids
+	hc := &container.HostConfig{
+		NetworkMode:    "none",
+		ReadonlyRootfs: true,
+		CapDrop:        []string{"ALL"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		Init:           &init,
+		Tmpfs:          map[string]string{"/tmp": fmt.Sprintf("rw,nosuid,nodev,noexec,size=%d,mode=1777", c.TmpfsSize)},
+		Runtime:        c.Runtime,
+		Resources: container.Resources{
+			Memory:     c.Memory,
+			MemorySwap: c.Memory,
+			NanoCPUs:   c.NanoCPUs,
+			PidsLimit:  &pids,
+			Ulimits: []*container.Ulimit{
+				{Name: "nofile", Soft: c.Nofile, Hard: c.Nofile},
+				{Name: "core", Soft: 0, Hard: 0},
+			},
+		},
+		LogConfig: container.LogConfig{Type: "none"},
+	}
+	return cfg, hc
+}

@@ -1,0 +1,162 @@
+// Package tools is pycage's MCP face: the server, the run_python tool (schema, handler, result
+// rendering) and the pipeline behind it, which `pycage run` shares. It trusts its
+// configuration and nothing in a call: arguments are checked, code is linted by the policy and
+// run by the sandbox, and everything that leaves goes through the redactor.
+package tools
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pycage/pycage/redact"
+	"github.com/pycage/pycage/sandbox"
+	"github.com/pycage/pycage/sandbox/policy"
+)
+
+// Runner runs one snippet in a container. *sandbox.Sandbox satisfies it.
+type Runner interface {
+	Run(ctx context.Context, req sandbox.Request) (sandbox.Result, error)
+}
+
+var _ Runner = (*sandbox.Sandbox)(nil)
+
+// StatusRejected is the status of a call refused before any container started: bad arguments
+// or a policy violation.
+const StatusRejected = "rejected"
+
+// Pipeline is the path of one call: arguments, policy, sandbox, redaction, rendering. The MCP
+// tool and `pycage run` both go through it.
+type Pipeline struct {
+	Runner         Runner
+	Policy         *policy.Policy
+	Redactor       *redact.Redactor
+	DefaultTimeout time.Duration
+	MaxTimeout     time.Duration
+	MaxCode        int // bytes
+	OutputLimit    int // bytes kept per stream
+	Log            *slog.Logger
+	Limits         sandbox.Config // the sandbox's limits, for the tool's description
+}
+
+// newID returns a fresh execution id.
+func newID() string { return rand.Text() }
+
+// Args are a call's validated arguments.
+type Args struct {
+	Code      string
+	InputData json.RawMessage // a JSON object or nil
+	Timeout   time.Duration   // 0 for the default
+}
+
+// Outcome is a call's result as the model sees it (the tool's structuredContent). Every string
+// in it has been redacted.
+type Outcome struct {
+	ExecutionID string `json:"execution_id" jsonschema:"unique id of this call, also in the server's log and audit log"`
+	Status      string `json:"status" jsonschema:"how the call ended: ok | error | timeout | oom | output_limit | rejected"`
+	ExitCode    int    `json:"exit_code" jsonschema:"the Python process exit code; -1 when it never ran or never reported one"`
+	Stdout      string `json:"stdout" jsonschema:"standard output, redacted, then cut to the output limit keeping head and tail around a marker"`
+	Stderr      string `json:"stderr" jsonschema:"standard error (tracebacks, pycage's notes), redacted and cut like stdout"`
+	Result      any    `json:"result,omitempty" jsonschema:"the value of the global variable result, if the code set it to something JSON-serializable; redacted"`
+	Truncated   bool   `json:"truncated" jsonschema:"true when stdout or stderr was cut to the output limit"`
+	DurationMS  int64  `json:"duration_ms" jsonschema:"wall-clock run time of the code in milliseconds"`
+	Redactions  int    `json:"redactions" jsonschema:"how many spans that looked like secrets were replaced by [REDACTED:...]"`
+}
+
+// IsError reports whether the outcome is anything but ok.
+func (o *Outcome) IsError() bool { return o.Status != string(sandbox.StatusOK) }
+
+// Execute runs one call through the whole pipeline. It never returns an Outcome with secret
+// text in the clear. The error is non-nil only when ctx was cancelled (the client went away).
+func (p *Pipeline) Execute(ctx context.Context, args Args) (*Outcome, error) {
+	id := newID()
+	log := p.Log.With("exec", id)
+	start := time.Now()
+	if err := p.checkArgs(&args); err != nil {
+		log.Info("call rejected", "reason", "arguments")
+		return p.rejected(id, err.Error()), nil
+	}
+	if err := p.Policy.Check(args.Code); err != nil {
+		var v *policy.Violation
+		if errors.As(err, &v) {
+			log.Info("call rejected", "reason", "policy", "rule", v.Rule, "line", v.Line, "col", v.Col)
+		}
+		return p.rejected(id, err.Error()), nil
+	}
+	timeout := args.Timeout
+	if timeout == 0 {
+		timeout = p.DefaultTimeout
+	}
+	res, err := p.Runner.Run(ctx, sandbox.Request{Code: args.Code, InputData: args.InputData, Timeout: timeout})
+	if err != nil {
+		if ctx.Err() != nil {
+			log.Info("call cancelled", "after", time.Since(start).Round(time.Millisecond))
+			return nil, ctx.Err()
+		}
+		msg, n := p.Redactor.Redact("pycage: " + err.Error())
+		log.Error("call failed", "err", msg)
+		return &Outcome{ExecutionID: id, Status: string(sandbox.StatusError), ExitCode: -1, Stderr: msg, Redactions: n}, nil
+	}
+	out := p.render(id, res, timeout)
+	log.Info("call done", "status", out.Status, "exit_code", out.ExitCode, "duration_ms", out.DurationMS,
+		"stdout_bytes", res.Stdout.Total, "stderr_bytes", res.Stderr.Total, "truncated", out.Truncated, "redactions", out.Redactions)
+	return out, nil
+}
+
+// Reject returns the outcome of a call refused before it ran, with msg (redacted) as its stderr.
+func (p *Pipeline) Reject(msg string) *Outcome { return p.rejected(newID(), msg) }
+
+func (p *Pipeline) rejected(id, msg string) *Outcome {
+	msg, n := p.Redactor.Redact("pycage: " + msg)
+	return &Outcome{ExecutionID: id, Status: StatusRejected, ExitCode: -1, Stderr: msg, Redactions: n}
+}
+
+// render redacts, cuts and adds notes to a sandbox result.
+func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) *Outcome {
+	out := &Outcome{ExecutionID: id, Status: string(res.Status), ExitCode: res.ExitCode, DurationMS: res.Duration.Milliseconds()}
+	var n1, n2 int
+	var t1, t2 bool
+	out.Stdout, t1, n1 = clip(res.Stdout, p.OutputLimit, p.Redactor)
+	out.Stderr, t2, n2 = clip(res.Stderr, p.OutputLimit, p.Redactor)
+	out.Truncated = t1 || t2
+	out.Redactions = n1 + n2
+	if len(res.Result) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(res.Result))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err == nil {
+			var n int
+			out.Result, n = p.Redactor.RedactValue(v)
+			out.Redactions += n
+		}
+	}
+	if note := statusNote(res.Status, timeout); note != "" {
+		out.Stderr = appendNote(out.Stderr, note)
+	}
+	return out
+}
+
+// statusNote explains a status the model could not tell from the output alone.
+func statusNote(status sandbox.Status, timeout time.Duration) string {
+	switch status {
+	case sandbox.StatusTimeout:
+		return fmt.Sprintf("pycage: the code ran past its time limit of %s and was killed", timeout)
+	case sandbox.StatusOOM:
+		return "pycage: the code ran out of memory and was killed by the kernel (memory limit reached)"
+	case sandbox.StatusOutputLimit:
+		return "pycage: the code wrote more output than the hard output limit and was stopped"
+	}
+	return ""
+}
+
+func appendNote(s, note string) string {
+	if s != "" && s[len(s)-1] != '\n' {
+		s += "\n"
+	}
+	return s + note + "\n"
+}
