@@ -42,13 +42,16 @@ type secretSources struct {
 // process's environment.
 func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
 	var hs hostSecrets
-	fromEnv := map[string]string{}
+	fromEnv, environ := map[string]string{}, map[string]string{}
 	for _, kv := range src.environ {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || !isSecretName(name) {
+		if !ok {
 			continue
 		}
-		fromEnv[name] = value
+		environ[name] = value
+		if isSecretName(name) {
+			fromEnv[name] = value
+		}
 	}
 	fromFile := map[string]string{}
 	if src.envFile != "" {
@@ -86,10 +89,7 @@ func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
 	}
 	for _, name := range src.injectNames {
 		var where []string
-		value, ok := fromEnv[name]
-		if !ok {
-			value, ok = os.LookupEnv(name) // an injected name need not look like a secret
-		}
+		value, ok := environ[name] // an injected name need not look like a secret
 		where = append(where, "the environment")
 		if !ok && src.envFile != "" {
 			value, ok = fromFile[name]

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the real binary with args, stdin and extra environment.
+func runCLI(t *testing.T, stdin string, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	requireDocker(t)
+	cmd := exec.Command(pycageBinary(t), args...)
+	cmd.Env = append(append(os.Environ(), "PYCAGE_ENV_FILE=", "PYCAGE_SECRETS_DIR="), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestCLIRun(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "snippet.py")
+	os.WriteFile(file, []byte("print('from a file')\nresult = {'n': INPUT_DATA['n'] + 1}\n"), 0o600)
+	secret := "cli-" + strings.Repeat("q", 20)
+	tests := []struct {
+		name     string
+		stdin    string
+		env      []string
+		args     []string
+		wantOut  string
+		wantErr  string
+		wantCode int
+	}{
+		{"-c", "", nil, []string{"run", "-c", "print(6*7)"}, "42\n", "", 0},
+		{"file with --input and result", "", nil, []string{"run", "--input", `{"n": 1}`, file}, "from a file\nresult = {\"n\":2}\n", "", 0},
+		{"stdin", "print('piped')", nil, []string{"run", "-"}, "piped\n", "", 0},
+		{"snippet exit code", "", nil, []string{"run", "-c", "raise SystemExit(7)"}, "", "", 7},
+		{"exception", "", nil, []string{"run", "-c", "1/0"}, "", "ZeroDivisionError", 1},
+		{"rejected", "", nil, []string{"run", "-c", "eval('1')"}, "", `rule "eval"`, exitRejected},
+		{"timeout", "", nil, []string{"run", "--timeout", "1s", "-c", "while True: pass"}, "", "time limit", exitTimeout},
+		{"oom", "", []string{"PYCAGE_MEMORY=64m"}, []string{"run", "-c", "x = bytearray(1 << 30)"}, "", "out of memory", exitOOM},
+		{"output limit", "", []string{"PYCAGE_OUTPUT_HARD_LIMIT=1MiB"}, []string{"run", "-c", "while True: print('x' * 1000)"}, "", "hard output limit", exitOutputLimit},
+		{"infrastructure: missing image", "", []string{"PYCAGE_IMAGE=pycage/does-not-exist:0"}, []string{"run", "-c", "print(1)"}, "", "pycage image build", exitInfra},
+		{"infrastructure: engine down", "", []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, []string{"run", "-c", "print(1)"}, "", "start the Docker engine", exitInfra},
+		{"usage: nothing to run", "", nil, []string{"run"}, "", "nothing to run", exitUsage},
+		{"usage: bad setting", "", []string{"PYCAGE_MEMORY=lots"}, []string{"run", "-c", "print(1)"}, "", "PYCAGE_MEMORY", exitUsage},
+		{"usage: bad --input", "", nil, []string{"run", "--input", "{", "-c", "print(1)"}, "", "--input", exitUsage},
+		{"usage: unknown command", "", nil, []string{"frobnicate"}, "", "unknown command", exitUsage},
+		{"secret redacted in run output", "", []string{"CLI_TEST_TOKEN=" + secret, "PYCAGE_SECRETS=CLI_TEST_TOKEN"},
+			[]string{"run", "-c", "import os, sys; t = os.environ['CLI_TEST_TOKEN']; print(t); print(t[::-1], file=sys.stderr)"},
+			"[REDACTED:CLI_TEST_TOKEN]\n", "[REDACTED:CLI_TEST_TOKEN]", 0},
+		{"missing injected secret stops start-up", "", []string{"PYCAGE_SECRETS=NOT_SET_ANYWHERE"}, []string{"run", "-c", "print(1)"}, "", "NOT_SET_ANYWHERE", exitUsage},
+		{"version", "", nil, []string{"version"}, "pycage ", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := runCLI(t, tc.stdin, tc.env, tc.args...)
+			if code != tc.wantCode || !strings.HasPrefix(out, tc.wantOut) || !strings.Contains(errOut, tc.wantErr) {
+				t.Errorf("exit %d stdout %q stderr %q; want exit %d stdout %q stderr containing %q", code, out, errOut, tc.wantCode, tc.wantOut, tc.wantErr)
+			}
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("secret in the clear: %q %q", out, errOut)
+			}
+		})
+	}
+	t.Run("--json", func(t *testing.T) {
+		t.Parallel()
+		out, _, code := runCLI(t, "", nil, "run", "--json", "-c", "print('j'); result = [1]")
+		var o struct {
+			Status string `json:"status"`
+			Stdout string `json:"stdout"`
+			Result []int  `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(out), &o); err != nil || code != 0 || o.Status != "ok" || o.Stdout != "j\n" || len(o.Result) != 1 {
+			t.Errorf("exit %d, %+v, %v: %s", code, o, err, out)
+		}
+	})
+}
