@@ -13,9 +13,13 @@ import (
 	"github.com/docker/docker/api/types/filters"
 )
 
-// Close removes every container this sandbox created that still exists, including any the
-// engine lists under this instance's label, and waits for nothing else.
+// Close stops the pool, waits for background removals, and removes every container this
+// sandbox created that still exists, including any the engine lists under this instance's label.
 func (s *Sandbox) Close(ctx context.Context) error {
+	if s.pool != nil && s.pool.started() {
+		s.pool.stop()
+	}
+	s.teardowns.Wait()
 	s.mu.Lock()
 	ids := make([]string, 0, len(s.live))
 	for id := range s.live {
@@ -30,7 +34,7 @@ func (s *Sandbox) Close(ctx context.Context) error {
 		ids = append(ids, c.ID)
 	}
 	for _, id := range ids {
-		s.remove(ctx, id)
+		s.teardown(ctx, id)
 	}
 	if err != nil {
 		return s.cfg.engineError("list containers", err)
@@ -59,7 +63,7 @@ func (s *Sandbox) SweepOrphans(ctx context.Context) (int, error) {
 		if err != nil || processAlive(pid) {
 			continue
 		}
-		s.remove(ctx, c.ID)
+		s.teardown(ctx, c.ID)
 		n++
 	}
 	return n, nil

@@ -29,14 +29,14 @@ const (
 	DefaultResultLimit     = 256 << 10 // bytes of JSON for the result global
 	DefaultOutputMargin    = 4 << 10   // extra bytes kept around a cut so redaction sees whole secrets
 	DefaultPool            = 2
+	DefaultPoolMaxAge      = 10 * time.Minute
 )
 
 // Engine call deadlines: every Docker call has one, so a stalled engine cannot hang a call.
 const (
-	createDeadline  = 30 * time.Second
-	startDeadline   = 30 * time.Second
-	inspectDeadline = 10 * time.Second
-	cleanupDeadline = 15 * time.Second
+	defaultEngineTimeout = 30 * time.Second // create, attach, start
+	inspectDeadline      = 10 * time.Second
+	cleanupDeadline      = 15 * time.Second
 )
 
 // Config is the sandbox's fixed configuration, built once at start-up by the caller.
@@ -56,6 +56,10 @@ type Config struct {
 	Env             []string      // NAME=VALUE pairs injected into every container (secret values: never log)
 	Instance        string        // this server's instance id, stamped on its containers' labels
 	TimeoutGrace    time.Duration // how long after a kill the run may take to settle
+	EngineTimeout   time.Duration // deadline of each create, attach and start call
+	Pool            int           // started containers kept ready; 0 starts one per call
+	PoolMaxAge      time.Duration // an idle pooled container older than this is replaced
+	WarmImports     []string      // modules the runner imports while it waits for a call
 }
 
 // DefaultConfig returns a Config with the documented defaults.
@@ -73,6 +77,8 @@ func DefaultConfig() Config {
 		ResultLimit:     DefaultResultLimit,
 		Concurrency:     runtime.NumCPU(),
 		TimeoutGrace:    5 * time.Second,
+		EngineTimeout:   defaultEngineTimeout,
+		PoolMaxAge:      DefaultPoolMaxAge,
 	}
 }
 
@@ -94,5 +100,7 @@ func (c Config) validate() error {
 	check(c.ResultLimit > 0, "result limit must be positive")
 	check(c.Concurrency > 0, "concurrency must be positive")
 	check(c.Instance != "", "instance id is empty")
+	check(c.EngineTimeout > 0, "engine timeout must be positive")
+	check(c.Pool >= 0 && c.Pool <= 64, "pool size %d is outside 0 to 64", c.Pool)
 	return errors.Join(errs...)
 }

@@ -8,9 +8,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/pkg/stdcopy"
 )
 
 // Status is how a run ended.
@@ -29,7 +26,7 @@ const (
 type Request struct {
 	Code      string          // Python 3 source
 	InputData json.RawMessage // JSON object exposed as INPUT_DATA; nil for None
-	Timeout   time.Duration   // wall-clock limit from the container's start
+	Timeout   time.Duration   // wall-clock limit from the moment the code is sent
 }
 
 // Result is what came out of one run. Output is raw (unredacted) and bounded.
@@ -39,22 +36,27 @@ type Result struct {
 	Stdout    Output
 	Stderr    Output
 	Result    json.RawMessage // the `result` global as JSON; nil when unset or not returned
-	Duration  time.Duration   // from the container's start to its end
+	Duration  time.Duration   // from sending the code to the end of the run
 	Container string          // the container's id
+	Warm      bool            // the container came from the pool
 }
 
-// Sandbox runs snippets in fresh containers, at most Config.Concurrency at a time.
+// Sandbox runs snippets in fresh containers, at most Config.Concurrency at a time. A
+// container serves exactly one call and is then destroyed.
 type Sandbox struct {
 	cfg    Config
 	engine Engine
 	log    *slog.Logger
 	sem    chan struct{}
+	pool   *pool // nil when Config.Pool is 0
 
-	mu   sync.Mutex
-	live map[string]struct{} // containers created and not yet removed
+	mu        sync.Mutex
+	live      map[string]struct{} // containers created and not yet removed
+	teardowns sync.WaitGroup      // background removals under way
 }
 
-// New returns a Sandbox. It does not contact the engine.
+// New returns a Sandbox. It does not contact the engine; with a pool configured, call
+// StartPool to begin filling it.
 func New(cfg Config, engine Engine, log *slog.Logger) (*Sandbox, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("sandbox config: %w", err)
@@ -62,21 +64,26 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Sandbox, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sandbox{
+	s := &Sandbox{
 		cfg:    cfg,
 		engine: engine,
 		log:    log,
 		sem:    make(chan struct{}, cfg.Concurrency),
 		live:   map[string]struct{}{},
-	}, nil
+	}
+	if cfg.Pool > 0 {
+		s.pool = newPool(s, cfg.Pool, cfg.PoolMaxAge)
+	}
+	return s, nil
 }
 
 // Config returns the sandbox's configuration.
 func (s *Sandbox) Config() Config { return s.cfg }
 
-// Run runs one snippet in a new container and removes the container before returning. A
-// cancelled ctx kills the container and returns ctx's error; infrastructure faults return an
-// error (often a *HintError); everything the code itself did is in the Result.
+// Run runs one snippet in a container of its own. A cancelled ctx kills the container and
+// returns ctx's error; infrastructure faults return an error (often a *HintError); everything
+// the code itself did is in the Result. Run returns as soon as the result is known; the
+// container is removed in the background (Close waits for that).
 func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
 	select {
 	case s.sem <- struct{}{}:
@@ -84,115 +91,73 @@ func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
 	case <-ctx.Done():
 		return Result{ExitCode: -1}, fmt.Errorf("wait for a free slot: %w", context.Cause(ctx))
 	}
-
-	marker := newMarker()
-	in, err := encodePayload(payload{Marker: marker, Code: req.Code, InputData: req.InputData, ResultLimit: s.cfg.ResultLimit})
+	c, warm, err := s.take(ctx)
 	if err != nil {
 		return Result{ExitCode: -1}, err
 	}
-
-	id, err := s.create(ctx)
-	if err != nil {
-		return Result{ExitCode: -1}, err
-	}
-	defer s.remove(ctx, id)
-	return s.execute(ctx, id, marker, in, req.Timeout)
+	defer s.release(ctx, c)
+	res, err := s.execute(ctx, c, req)
+	res.Warm = warm
+	return res, err
 }
 
-func (s *Sandbox) create(ctx context.Context) (string, error) {
-	cctx, cancel := context.WithTimeout(ctx, createDeadline)
-	defer cancel()
-	cfg, hc := s.cfg.containerSpec()
-	resp, err := s.engine.ContainerCreate(cctx, cfg, hc, nil, nil, "")
-	if err != nil {
-		if resp.ID != "" {
-			s.remove(ctx, resp.ID)
+// take returns a started container: a pooled one if one is ready, else a new one.
+func (s *Sandbox) take(ctx context.Context) (*started, bool, error) {
+	if s.pool != nil {
+		if c := s.pool.get(ctx); c != nil {
+			return c, true, nil
 		}
-		return "", s.cfg.engineError("create container", err)
 	}
-	s.mu.Lock()
-	s.live[resp.ID] = struct{}{}
-	s.mu.Unlock()
-	return resp.ID, nil
+	c, err := s.start(ctx)
+	return c, false, err
 }
 
-// remove kills and force-removes a container on a context that survives ctx's cancellation.
-func (s *Sandbox) remove(ctx context.Context, id string) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupDeadline)
-	defer cancel()
-	if err := s.engine.ContainerRemove(rctx, id, container.RemoveOptions{Force: true}); err != nil && !isGone(err) {
-		s.log.Warn("remove container", "container", shortID(id), "err", err)
-		return
-	}
-	s.mu.Lock()
-	delete(s.live, id)
-	s.mu.Unlock()
-}
-
-// execute attaches, starts, feeds the payload and waits for the end of the run.
-func (s *Sandbox) execute(ctx context.Context, id, marker string, in []byte, timeout time.Duration) (Result, error) {
-	res := Result{ExitCode: -1, Container: id}
-	runCtx, cancelRun := context.WithCancel(ctx)
-	defer cancelRun()
-
-	actx, cancelAttach := context.WithTimeout(runCtx, startDeadline)
-	conn, err := s.engine.ContainerAttach(actx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
-	cancelAttach()
+// execute sends the payload to a started container and waits for the end of the run: the
+// runner's frames on both streams (the fast path), or the container's exit, a limit, or ctx.
+func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result, error) {
+	res := Result{ExitCode: -1, Container: c.id}
+	in, err := encodePayload(payload{Marker: c.marker, Code: req.Code, InputData: req.InputData, ResultLimit: s.cfg.ResultLimit})
 	if err != nil {
-		return res, s.cfg.engineError("attach container", err)
+		return res, err
 	}
-	defer conn.Close()
-
-	waitC, waitErrC := s.engine.ContainerWait(runCtx, id, container.WaitConditionNextExit)
-
-	sctx, cancelStart := context.WithTimeout(runCtx, startDeadline)
-	err = s.engine.ContainerStart(sctx, id, container.StartOptions{})
-	cancelStart()
-	if err != nil {
-		return res, s.cfg.engineError("start container", err)
-	}
-	started := time.Now()
-
-	half := s.cfg.OutputLimit/2 + s.cfg.OutputMargin
-	stdout, stderr := newCapture(half, half), newCapture(half, half)
-	frames := newFrameSplitter(stdout, marker, s.cfg.ResultLimit+64)
-	b := newBudget(s.cfg.HardOutputLimit)
-	streamDone := make(chan error, 1)
+	begin := time.Now()
 	go func() {
-		_, err := stdcopy.StdCopy(limited{frames, b}, limited{stderr, b}, conn.Reader)
-		streamDone <- err
-	}()
-	go func() {
-		// The payload is small; a container that dies before reading it makes this fail, and
-		// the run's end is then seen on the wait channel.
-		if _, err := conn.Conn.Write(in); err == nil {
-			conn.CloseWrite()
+		// A container that dies before reading the payload makes this fail; the end of the
+		// run is then seen on the wait channel.
+		if _, err := c.conn.Conn.Write(in); err == nil {
+			c.conn.CloseWrite()
 		}
 	}()
-
-	timer := time.NewTimer(timeout)
+	timer := time.NewTimer(req.Timeout)
 	defer timer.Stop()
 
 	var (
-		exited, drained bool
-		killed          Status
-		exitCode        = -1
+		exited, drained  bool
+		outSeen, errSeen bool
+		killed           Status
+		exitCode         = -1
+		outDone, errDone = c.outFrames.done, c.errFrames.done
+		exceeded         = c.budget.exceeded
 	)
-	for !(exited && drained) {
+	for !(exited && drained) && !(outSeen && errSeen && killed == "") {
 		select {
-		case w := <-waitC:
+		case <-outDone:
+			outSeen, outDone = true, nil
+		case <-errDone:
+			errSeen, errDone = true, nil
+		case w := <-c.waitC:
 			exited, exitCode = true, int(w.StatusCode)
-		case err := <-waitErrC:
+		case err := <-c.waitErr:
 			if ctx.Err() == nil {
 				return res, s.cfg.engineError("wait for container", err)
 			}
-		case <-streamDone:
+		case <-c.streamDone:
 			drained = true
-		case <-b.exceeded:
-			b.exceeded = nil // fires once
+		case <-exceeded:
+			exceeded = nil // fires once
 			if killed == "" {
 				killed = StatusOutputLimit
-				s.kill(ctx, id)
+				s.kill(ctx, c.id)
 				timer.Reset(s.cfg.TimeoutGrace)
 			}
 		case <-timer.C:
@@ -201,25 +166,34 @@ func (s *Sandbox) execute(ctx context.Context, id, marker string, in []byte, tim
 				return res, s.cfg.engineError("stop container", errors.New("container did not stop after kill"))
 			}
 			killed = StatusTimeout
-			s.kill(ctx, id)
+			s.kill(ctx, c.id)
 			timer.Reset(s.cfg.TimeoutGrace)
 		case <-ctx.Done():
-			s.kill(ctx, id)
 			return res, fmt.Errorf("run cancelled: %w", context.Cause(ctx))
 		}
 	}
-	res.Duration = time.Since(started)
-	frames.flush()
-	res.Stdout, res.Stderr = stdout.output(), stderr.output()
-	res.ExitCode = exitCode
-	if fr, ok := frames.last(); ok && len(fr.Result) > 0 && killed == "" {
-		res.Result = fr.Result
+	res.Duration = time.Since(begin)
+	if !drained {
+		// The frames arrived on both streams: everything the runner wrote before them is in.
+		// Stop the demultiplexer so the captures can be read.
+		c.conn.Close()
+		<-c.streamDone
 	}
-
+	c.outFrames.flush()
+	c.errFrames.flush()
+	res.Stdout, res.Stderr = c.stdout.output(), c.stderr.output()
+	fr, framed := c.outFrames.last()
+	if framed && killed == "" {
+		res.Result = fr.Result
+		if !exited {
+			exitCode = fr.ExitCode
+		}
+	}
+	res.ExitCode = exitCode
 	switch {
 	case killed != "":
 		res.Status = killed
-	case s.oomKilled(ctx, id):
+	case exited && !framed && s.oomKilled(ctx, c.id):
 		res.Status = StatusOOM
 	case exitCode == 0:
 		res.Status = StatusOK
@@ -227,31 +201,4 @@ func (s *Sandbox) execute(ctx context.Context, id, marker string, in []byte, tim
 		res.Status = StatusError
 	}
 	return res, nil
-}
-
-func (s *Sandbox) kill(ctx context.Context, id string) {
-	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupDeadline)
-	defer cancel()
-	if err := s.engine.ContainerKill(kctx, id, "KILL"); err != nil && !isGone(err) && !isNotRunning(err) {
-		s.log.Warn("kill container", "container", shortID(id), "err", err)
-	}
-}
-
-// oomKilled reads the engine's state: exit code 137 alone does not tell OOM from a kill.
-func (s *Sandbox) oomKilled(ctx context.Context, id string) bool {
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), inspectDeadline)
-	defer cancel()
-	info, err := s.engine.ContainerInspect(ictx, id)
-	if err != nil || info.ContainerJSONBase == nil || info.State == nil {
-		s.log.Warn("inspect container", "container", shortID(id), "err", err)
-		return false
-	}
-	return info.State.OOMKilled
-}
-
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -25,7 +25,6 @@ type payload struct {
 	Code        string          `json:"code"`
 	InputData   json.RawMessage `json:"input_data,omitempty"`
 	ResultLimit int             `json:"result_limit"`
-	WarmImports []string        `json:"warm_imports,omitempty"`
 }
 
 func newMarker() string {
@@ -65,11 +64,12 @@ type frameSplitter struct {
 	inFrame bool
 	frame   []byte
 	frames  [][]byte
-	over    bool // current frame exceeded limit
+	over    bool          // current frame exceeded limit
+	done    chan struct{} // closed when the first complete frame has arrived
 }
 
 func newFrameSplitter(out *capture, marker string, limit int) *frameSplitter {
-	return &frameSplitter{out: out, marker: []byte(marker), limit: limit}
+	return &frameSplitter{out: out, marker: []byte(marker), limit: limit, done: make(chan struct{})}
 }
 
 func (f *frameSplitter) Write(p []byte) (int, error) {
@@ -91,6 +91,9 @@ func (f *frameSplitter) Write(p []byte) (int, error) {
 			}
 			if !f.over {
 				f.frames = append(f.frames, f.frame)
+				if len(f.frames) == 1 {
+					close(f.done)
+				}
 			}
 			f.inFrame, f.frame, f.over = false, nil, false
 			p = p[i+1:]

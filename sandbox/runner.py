@@ -36,6 +36,13 @@ def _pycage_exit_code(exc):
 
 
 def _pycage_main():
+    # Warm imports happen while the container waits in the pool, before any code arrives.
+    for name in (_os.environ.pop("PYCAGE_WARM_IMPORTS", "") or "").split(","):
+        if name.strip():
+            try:
+                __import__(name.strip())
+            except Exception:
+                pass
     payload = _pycage_read_payload()
     # From here on stdin is empty: input() and child processes see EOF at once.
     devnull = _os.open(_os.devnull, _os.O_RDONLY)
@@ -45,11 +52,6 @@ def _pycage_main():
 
     marker = payload["marker"].encode()
     limit = int(payload["result_limit"])
-    for name in payload.get("warm_imports") or ():
-        try:
-            __import__(name)
-        except Exception:
-            pass
     user = {"__name__": "__main__", "__builtins__": __builtins__, "INPUT_DATA": payload.get("input_data")}
     code = payload["code"]
     del payload
@@ -102,15 +104,21 @@ def _pycage_main():
         body = '{"exit_code":%d,"result":%s}' % (exit_code, frame["result_json"])
     else:
         body = '{"exit_code":%d}' % exit_code
-    data = marker + body.encode() + b"\n"
+    # The result frame on stdout, then an end mark on stderr: once the server has both, it has
+    # everything the runner wrote on either stream and need not wait for the container's exit.
+    _pycage_write(1, marker + body.encode() + b"\n")
+    _pycage_write(2, marker + b"{}\n")
+    _os._exit(exit_code)
+
+
+def _pycage_write(fd, data):
     while data:
         try:
-            data = data[_os.write(1, data):]
+            data = data[_os.write(fd, data):]
         except InterruptedError:
             continue
         except BaseException:
-            break
-    _os._exit(exit_code)
+            return
 
 
 def _pycage_note(text):

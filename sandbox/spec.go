@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 )
@@ -31,6 +32,9 @@ func (c Config) containerSpec() (*container.Config, *container.HostConfig) {
 		"MPLCONFIGDIR=/tmp",
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 	}, c.Env...)
+	if len(c.WarmImports) > 0 {
+		env = append(env, "PYCAGE_WARM_IMPORTS="+strings.Join(c.WarmImports, ","))
+	}
 	cfg := &container.Config{
 		Image:           c.Image,
 		User:            sandboxUser,

@@ -104,7 +104,7 @@ func (p *Pipeline) Execute(ctx context.Context, args Args) (*Outcome, error) {
 	}
 	out := p.render(id, res, timeout)
 	log.Info("call done", "status", out.Status, "exit_code", out.ExitCode, "duration_ms", out.DurationMS,
-		"stdout_bytes", res.Stdout.Total, "stderr_bytes", res.Stderr.Total, "truncated", out.Truncated, "redactions", out.Redactions)
+		"stdout_bytes", res.Stdout.Total, "stderr_bytes", res.Stderr.Total, "truncated", out.Truncated, "redactions", out.Redactions, "warm", res.Warm)
 	return out, nil
 }
 

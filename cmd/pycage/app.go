@@ -88,6 +88,8 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 	sc.HardOutputLimit = cfg.OutputHardLimit
 	sc.Concurrency = cfg.Concurrency
 	sc.Runtime = cfg.Runtime
+	sc.Pool = cfg.Pool
+	sc.WarmImports = cfg.WarmImports
 	sc.Instance = rand.Text()[:16]
 	for _, s := range secrets.inject {
 		sc.Env = append(sc.Env, s.Name+"="+s.Value)

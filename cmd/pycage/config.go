@@ -33,6 +33,8 @@ type Config struct {
 	OutputHardLimit int64
 	MaxCode         int64
 	Concurrency     int
+	Pool            int
+	WarmImports     []string
 	Secrets         []string
 	EnvFile         string
 	EnvFileSet      bool
@@ -93,6 +95,30 @@ var settings = []setting{
 			}
 			return err
 		}},
+	{"pool", "started containers kept ready (each still serves one call); 0 disables", constDef("2"),
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 64 {
+				return fmt.Errorf("%q is not a whole number from 0 to 64", v)
+			}
+			c.Pool = n
+			return nil
+		}},
+	{"warm-imports", "comma-separated modules pooled containers import before a call arrives", constDef(""),
+		func(c *Config, v string) error {
+			c.WarmImports = nil
+			for _, m := range strings.Split(v, ",") {
+				if m = strings.TrimSpace(m); m != "" {
+					for _, part := range strings.Split(m, ".") {
+						if !isIdentifier(part) {
+							return fmt.Errorf("%q is not a module name", m)
+						}
+					}
+					c.WarmImports = append(c.WarmImports, m)
+				}
+			}
+			return nil
+		}},
 	{"secrets", "comma-separated names of host secrets passed into the sandbox", constDef(""),
 		func(c *Config, v string) error {
 			c.Secrets = nil
@@ -130,6 +156,18 @@ var settings = []setting{
 			}
 			return fmt.Errorf("%q is not one of debug, info, warn, error", v)
 		}},
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func constDef(v string) func() string { return func() string { return v } }

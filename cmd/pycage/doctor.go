@@ -60,6 +60,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	cfg.Pool = 0 // one call: a pool would only start containers nobody uses
 	a, err := newApp(cfg, stderr, slog.LevelWarn)
 	if err != nil {
 		return err

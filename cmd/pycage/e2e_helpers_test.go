@@ -40,7 +40,8 @@ var (
 	dockerErr  error
 
 	serversMu sync.Mutex
-	serverPID []int // every server the tests started, for the leftover check
+	serverPID []int                  // every server the tests started, for the leftover check
+	servers   = map[int]*mcpServer{} // by pid, to show the log of one that left a container
 )
 
 // pycageBinary builds the binary once for all tests.
@@ -142,6 +143,7 @@ func newServer(t testing.TB, env ...string) *mcpServer {
 	s.client = c
 	serversMu.Lock()
 	serverPID = append(serverPID, s.cmd.Process.Pid)
+	servers[s.cmd.Process.Pid] = s
 	serversMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

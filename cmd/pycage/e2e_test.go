@@ -54,6 +54,14 @@ func TestMain(m *testing.M) {
 		// Every server the tests started has exited: none may have left a container behind.
 		if left := pycageContainers(&testing.T{}, serverPID...); len(left) > 0 {
 			fmt.Fprintf(os.Stderr, "FAIL: %d pycage container(s) left behind by the test servers\n", len(left))
+			for _, c := range left {
+				fmt.Fprintf(os.Stderr, "  %s %s server pid %s\n", c.ID[:12], c.Status, c.Labels["io.pycage.pid"])
+				var pid int
+				fmt.Sscan(c.Labels["io.pycage.pid"], &pid)
+				if s := servers[pid]; s != nil {
+					fmt.Fprintf(os.Stderr, "server log:\n%s\n", s.stderr)
+				}
+			}
 			code = 1
 		}
 	}
@@ -369,7 +377,7 @@ sys.stdout.write(k[:10]); sys.stdout.flush(); time.sleep(0.2); sys.stdout.write(
 // engine never sees a container for it.
 func TestRejectedStartsNoContainer(t *testing.T) {
 	t.Parallel()
-	s := startServer(t)
+	s := startServer(t, "PYCAGE_POOL=0") // a pool would start containers ahead of any call
 	cli := requireDocker(t)
 	since := time.Now().Add(-time.Second)
 	res, out := s.run(t, "x = 1\n# subprocess in a comment is fine\ny = 'eval(' \nimport  subprocess\n")

@@ -51,6 +51,9 @@ func usageError(format string, args ...any) error {
 }
 
 func main() {
+	// A client that closes our stderr must not kill the server with SIGPIPE before it has
+	// removed its containers: writes to a closed stderr just fail.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

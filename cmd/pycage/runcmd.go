@@ -24,6 +24,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	cfg.Pool = 0 // one call: a pool would only start containers nobody uses
 	src, err := readSource(*code, fs.Args(), stdin)
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer a.close()
 	a.log.Info("pycage serving on stdio", "version", version, "image", cfg.Image, "policy", cfg.Policy,
-		"host_secrets", len(a.secrets.all), "injected", len(a.secrets.inject))
+		"pool", cfg.Pool, "concurrency", cfg.Concurrency, "host_secrets", len(a.secrets.all), "injected", len(a.secrets.inject))
 	sweepCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	if n, err := a.sandbox.SweepOrphans(sweepCtx); err != nil {
 		a.log.Warn("could not sweep containers of dead servers", "err", err)
@@ -38,6 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		a.log.Info("removed containers left by dead servers", "count", n)
 	}
 	cancel()
+	a.sandbox.StartPool()
 
 	s := tools.NewServer(a.pipeline, version)
 	stdio := server.NewStdioServer(s)

@@ -1,0 +1,154 @@
+package sandbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// started is a running sandbox container whose runner waits for its payload on stdin, with its
+// output already being demultiplexed into bounded captures. It serves exactly one call.
+type started struct {
+	id      string
+	marker  string // the per-container result marker the runner is told in its payload
+	conn    types.HijackedResponse
+	waitC   <-chan container.WaitResponse
+	waitErr <-chan error
+	stop    context.CancelFunc // ends the wait request
+
+	stdout, stderr *capture
+	outFrames      *frameSplitter // stdout: the result frame
+	errFrames      *frameSplitter // stderr: the runner's end mark
+	budget         *budget
+	streamDone     chan error
+	born           time.Time
+}
+
+// start creates, attaches and starts one container. The container is tracked from its
+// creation on, so a failure at any later step still removes it.
+func (s *Sandbox) start(ctx context.Context) (*started, error) {
+	id, err := s.create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.attachAndStart(ctx, id)
+	if err != nil {
+		s.teardown(ctx, id)
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Sandbox) attachAndStart(ctx context.Context, id string) (*started, error) {
+	actx, cancelAttach := context.WithTimeout(ctx, s.cfg.EngineTimeout)
+	conn, err := s.engine.ContainerAttach(actx, id, container.AttachOptions{Stream: true, Stdin: true, Stdout: true, Stderr: true})
+	cancelAttach()
+	if err != nil {
+		return nil, s.cfg.engineError("attach container", err)
+	}
+	// The wait request lives as long as the container serves; it is not tied to the ctx of
+	// the call that happened to start the container (a pool refill, say).
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	waitC, waitErr := s.engine.ContainerWait(wctx, id, container.WaitConditionNextExit)
+
+	sctx, cancelStart := context.WithTimeout(ctx, s.cfg.EngineTimeout)
+	err = s.engine.ContainerStart(sctx, id, container.StartOptions{})
+	cancelStart()
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, s.cfg.engineError("start container", err)
+	}
+	half := s.cfg.OutputLimit/2 + s.cfg.OutputMargin
+	c := &started{
+		id: id, marker: newMarker(), conn: conn, waitC: waitC, waitErr: waitErr, stop: stop,
+		stdout: newCapture(half, half), stderr: newCapture(half, half),
+		budget: newBudget(s.cfg.HardOutputLimit), streamDone: make(chan error, 1), born: time.Now(),
+	}
+	c.outFrames = newFrameSplitter(c.stdout, c.marker, s.cfg.ResultLimit+64)
+	c.errFrames = newFrameSplitter(c.stderr, c.marker, 64)
+	go func() {
+		_, err := stdcopy.StdCopy(limited{c.outFrames, c.budget}, limited{c.errFrames, c.budget}, conn.Reader)
+		c.streamDone <- err
+	}()
+	return c, nil
+}
+
+func (s *Sandbox) create(ctx context.Context) (string, error) {
+	cctx, cancel := context.WithTimeout(ctx, s.cfg.EngineTimeout)
+	defer cancel()
+	cfg, hc := s.cfg.containerSpec()
+	resp, err := s.engine.ContainerCreate(cctx, cfg, hc, nil, nil, "")
+	if resp.ID != "" {
+		s.track(resp.ID)
+	}
+	if err != nil {
+		if resp.ID != "" {
+			s.teardown(ctx, resp.ID)
+		}
+		return "", s.cfg.engineError("create container", err)
+	}
+	return resp.ID, nil
+}
+
+func (s *Sandbox) track(id string) {
+	s.mu.Lock()
+	s.live[id] = struct{}{}
+	s.mu.Unlock()
+}
+
+// release ends a container's call: it closes the streams and removes the container in the
+// background, so the caller need not wait for the engine's teardown. Close waits for it.
+func (s *Sandbox) release(ctx context.Context, c *started) {
+	s.teardowns.Add(1)
+	go func() {
+		defer s.teardowns.Done()
+		c.conn.Close()
+		s.teardown(ctx, c.id)
+		c.stop()
+	}()
+}
+
+// teardown force-removes a container (which kills it) on a context that survives ctx's
+// cancellation, and forgets it.
+func (s *Sandbox) teardown(ctx context.Context, id string) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupDeadline)
+	defer cancel()
+	if err := s.engine.ContainerRemove(rctx, id, container.RemoveOptions{Force: true}); err != nil && !isGone(err) {
+		s.log.Warn("remove container", "container", shortID(id), "err", err)
+		return
+	}
+	s.mu.Lock()
+	delete(s.live, id)
+	s.mu.Unlock()
+}
+
+func (s *Sandbox) kill(ctx context.Context, id string) {
+	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupDeadline)
+	defer cancel()
+	if err := s.engine.ContainerKill(kctx, id, "KILL"); err != nil && !isGone(err) && !isNotRunning(err) {
+		s.log.Warn("kill container", "container", shortID(id), "err", err)
+	}
+}
+
+// oomKilled reads the engine's state: exit code 137 alone does not tell OOM from a kill.
+func (s *Sandbox) oomKilled(ctx context.Context, id string) bool {
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), inspectDeadline)
+	defer cancel()
+	info, err := s.engine.ContainerInspect(ictx, id)
+	if err != nil || info.ContainerJSONBase == nil || info.State == nil {
+		s.log.Warn("inspect container", "container", shortID(id), "err", err)
+		return false
+	}
+	return info.State.OOMKilled
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
