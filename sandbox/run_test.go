@@ -104,8 +104,8 @@ func TestRunAndCancel(t *testing.T) {
 	t.Run("cancellation kills the container within a second", func(t *testing.T) {
 		ectx, stopEvents := context.WithCancel(context.Background())
 		defer stopEvents()
-		destroyed, errs := cli.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
-			filters.Arg("type", "container"), filters.Arg("event", "destroy"),
+		died, errs := cli.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
+			filters.Arg("type", "container"), filters.Arg("event", "die"),
 			filters.Arg("label", LabelOwner+"="+s.cfg.Instance))})
 		ctx, cancel := context.WithCancel(context.Background())
 		var cancelled time.Time
@@ -119,14 +119,14 @@ func TestRunAndCancel(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 		select {
-		case <-destroyed:
+		case <-died:
 			if took := time.Since(cancelled); took > time.Second {
-				t.Errorf("container destroyed %s after the cancellation", took)
+				t.Errorf("container died %s after the cancellation", took)
 			}
 		case err := <-errs:
 			t.Fatalf("events: %v", err)
 		case <-time.After(5 * time.Second):
-			t.Fatal("container not destroyed 5 s after the cancellation")
+			t.Fatal("container still running 5 s after the cancellation")
 		}
 	})
 }

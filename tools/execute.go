@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/pycage/pycage/redact"
@@ -41,7 +43,8 @@ type Pipeline struct {
 	MaxCode        int // bytes
 	OutputLimit    int // bytes kept per stream
 	Log            *slog.Logger
-	Limits         sandbox.Config // the sandbox's limits, for the tool's description
+	Limits         sandbox.Config // the sandbox's limits: the capture margin, and the tool's description
+	Audit          *AuditLog      // nil: no audit log
 }
 
 // newID returns a fresh execution id.
@@ -77,35 +80,65 @@ func (p *Pipeline) Execute(ctx context.Context, args Args) (*Outcome, error) {
 	id := newID()
 	log := p.Log.With("exec", id)
 	start := time.Now()
+	timeout := args.Timeout
+	if timeout == 0 {
+		timeout = p.DefaultTimeout
+	}
+	rec := AuditRecord{Time: start.UTC(), ExecutionID: id, CodeSHA256: codeHash(args.Code), Policy: p.Policy.Name(), Verdict: "allowed"}
+	defer func() { p.audit(log, &rec, args.Code, timeout) }()
+
 	if err := p.checkArgs(&args); err != nil {
 		log.Info("call rejected", "reason", "arguments")
-		return p.rejected(id, err.Error()), nil
+		return p.finish(&rec, p.rejected(id, err.Error()), sandbox.Result{}), nil
 	}
 	if err := p.Policy.Check(args.Code); err != nil {
 		var v *policy.Violation
 		if errors.As(err, &v) {
 			log.Info("call rejected", "reason", "policy", "rule", v.Rule, "line", v.Line, "col", v.Col)
 		}
-		return p.rejected(id, err.Error()), nil
-	}
-	timeout := args.Timeout
-	if timeout == 0 {
-		timeout = p.DefaultTimeout
+		return p.finish(&rec, p.rejected(id, err.Error()), sandbox.Result{}), nil
 	}
 	res, err := p.Runner.Run(ctx, sandbox.Request{Code: args.Code, InputData: args.InputData, Timeout: timeout})
 	if err != nil {
 		if ctx.Err() != nil {
 			log.Info("call cancelled", "after", time.Since(start).Round(time.Millisecond))
+			rec.Status, rec.ExitCode, rec.DurationMS = "cancelled", -1, time.Since(start).Milliseconds()
 			return nil, ctx.Err()
 		}
 		msg, n := p.Redactor.Redact("pycage: " + err.Error())
 		log.Error("call failed", "err", msg)
-		return &Outcome{ExecutionID: id, Status: string(sandbox.StatusError), ExitCode: -1, Stderr: msg, Redactions: n}, nil
+		return p.finish(&rec, &Outcome{ExecutionID: id, Status: string(sandbox.StatusError), ExitCode: -1, Stderr: msg, Redactions: n}, res), nil
 	}
 	out := p.render(id, res, timeout)
 	log.Info("call done", "status", out.Status, "exit_code", out.ExitCode, "duration_ms", out.DurationMS,
 		"stdout_bytes", res.Stdout.Total, "stderr_bytes", res.Stderr.Total, "truncated", out.Truncated, "redactions", out.Redactions, "warm", res.Warm)
-	return out, nil
+	return p.finish(&rec, out, res), nil
+}
+
+// finish fills the audit record from the outcome and returns the outcome.
+func (p *Pipeline) finish(rec *AuditRecord, out *Outcome, res sandbox.Result) *Outcome {
+	if out.Status == StatusRejected {
+		rec.Verdict = out.Stderr
+	}
+	rec.Status, rec.ExitCode, rec.DurationMS = out.Status, out.ExitCode, out.DurationMS
+	rec.StdoutBytes, rec.StderrBytes = res.Stdout.Total, res.Stderr.Total
+	rec.Truncated, rec.Redactions = out.Truncated, out.Redactions
+	return out
+}
+
+// audit writes the call's record, with the code redacted, if there is an audit log.
+func (p *Pipeline) audit(log *slog.Logger, rec *AuditRecord, code string, timeout time.Duration) {
+	if p.Audit == nil {
+		return
+	}
+	rec.Code, _ = p.Redactor.Redact(code)
+	l := p.Limits
+	rec.Image = l.Image
+	rec.Limits = AuditLimits{TimeoutMS: timeout.Milliseconds(), MemoryBytes: l.Memory, CPUs: float64(l.NanoCPUs) / 1e9,
+		Pids: l.Pids, TmpfsBytes: l.TmpfsSize, OutputBytes: p.OutputLimit, Runtime: l.Runtime}
+	if err := p.Audit.Write(*rec); err != nil {
+		log.Error("write audit log", "err", err)
+	}
 }
 
 // Reject returns the outcome of a call refused before it ran, with msg (redacted) as its stderr.
@@ -121,24 +154,78 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 	out := &Outcome{ExecutionID: id, Status: string(res.Status), ExitCode: res.ExitCode, DurationMS: res.Duration.Milliseconds()}
 	var n1, n2 int
 	var t1, t2 bool
-	out.Stdout, t1, n1 = clip(res.Stdout, p.OutputLimit, p.Redactor)
-	out.Stderr, t2, n2 = clip(res.Stderr, p.OutputLimit, p.Redactor)
+	out.Stdout, t1, n1 = clip(res.Stdout, p.OutputLimit, p.Limits.OutputMargin, p.Redactor)
+	out.Stderr, t2, n2 = clip(res.Stderr, p.OutputLimit, p.Limits.OutputMargin, p.Redactor)
 	out.Truncated = t1 || t2
 	out.Redactions = n1 + n2
 	if len(res.Result) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(res.Result))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err == nil {
-			var n int
-			out.Result, n = p.Redactor.RedactValue(v)
-			out.Redactions += n
+		var n int
+		out.Result, n = p.redactResult(res.Result)
+		out.Redactions += n
+		if out.Result == resultWithheld {
+			out.Stderr = appendNote(out.Stderr, "pycage: the result was withheld: its values, taken together, spell out a secret")
 		}
 	}
 	if note := statusNote(res.Status, timeout); note != "" {
 		out.Stderr = appendNote(out.Stderr, note)
 	}
 	return out
+}
+
+// resultWithheld replaces a result that spells out a secret no single value holds (a list of
+// its characters, halves in two keys).
+const resultWithheld = "[REDACTED:split-secret]"
+
+// redactResult decodes the result and redacts every string in it. A secret can also be split
+// across values, so the JSON text of the whole and the concatenation of its strings are
+// checked too; if either holds a secret, the result is withheld.
+func (p *Pipeline) redactResult(raw json.RawMessage) (any, int) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, 0
+	}
+	v, n := p.Redactor.RedactValue(v)
+	text, err := json.Marshal(v)
+	if err != nil {
+		return nil, n
+	}
+	var all, values strings.Builder
+	joinStrings(v, &all, &values)
+	for _, whole := range []string{string(text), all.String(), values.String()} {
+		if _, m := p.Redactor.Redact(whole); m > 0 {
+			return resultWithheld, n + m
+		}
+	}
+	return v, n
+}
+
+// joinStrings appends every string of a decoded JSON value in document order (object keys
+// sorted, as json.Marshal writes them) to all, and the non-key strings to values.
+func joinStrings(v any, all, values *strings.Builder) {
+	switch x := v.(type) {
+	case string:
+		all.WriteString(x)
+		values.WriteString(x)
+	case json.Number:
+		all.WriteString(x.String())
+		values.WriteString(x.String())
+	case []any:
+		for _, e := range x {
+			joinStrings(e, all, values)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			all.WriteString(k)
+			joinStrings(x[k], all, values)
+		}
+	}
 }
 
 // statusNote explains a status the model could not tell from the output alone.

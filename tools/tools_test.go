@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,14 +21,17 @@ import (
 
 // fakeRunner is a hand-written Runner: it records the request and answers with run.
 type fakeRunner struct {
+	mu    sync.Mutex
 	calls int
 	last  sandbox.Request
 	run   func(ctx context.Context, req sandbox.Request) (sandbox.Result, error)
 }
 
 func (f *fakeRunner) Run(ctx context.Context, req sandbox.Request) (sandbox.Result, error) {
+	f.mu.Lock()
 	f.calls++
 	f.last = req
+	f.mu.Unlock()
 	return f.run(ctx, req)
 }
 
@@ -73,6 +77,21 @@ func TestExecute(t *testing.T) {
 		}
 		if !strings.Contains(string(b), "12345678901234567890") {
 			t.Errorf("large number lost precision: %s", b)
+		}
+	})
+	t.Run("a secret split across result values is caught", func(t *testing.T) {
+		for _, raw := range []string{
+			`["` + strings.Join(strings.Split(testSecret, ""), `","`) + `"]`,
+			`{"a":"` + testSecret[:10] + `","b":"` + testSecret[10:] + `"}`,
+		} {
+			p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
+				return sandbox.Result{Status: sandbox.StatusOK, Result: json.RawMessage(raw)}, nil
+			})
+			out, _ := p.Execute(context.Background(), Args{Code: "print(1)"})
+			b, _ := json.Marshal(out)
+			if strings.Contains(string(b), testSecret) || strings.Contains(string(b), testSecret[:10]) || out.Redactions == 0 {
+				t.Errorf("leak through %s: %s", raw, b)
+			}
 		}
 	})
 	t.Run("policy rejection starts nothing", func(t *testing.T) {
@@ -123,14 +142,14 @@ func TestExecute(t *testing.T) {
 func TestClip(t *testing.T) {
 	r := redact.New([]redact.Secret{{Name: "TEST_TOKEN", Value: testSecret}})
 	t.Run("short output is unchanged", func(t *testing.T) {
-		s, trunc, n := clip(output("hello\n"), 64, r)
+		s, trunc, n := clip(output("hello\n"), 64, 40, r)
 		if s != "hello\n" || trunc || n != 0 {
 			t.Errorf("%q %v %d", s, trunc, n)
 		}
 	})
 	t.Run("long output keeps head and tail around a marker", func(t *testing.T) {
 		in := "HEAD" + strings.Repeat("x", 1000) + "TAIL"
-		s, trunc, _ := clip(output(in), 64, r)
+		s, trunc, _ := clip(output(in), 64, 40, r)
 		if !trunc || !strings.HasPrefix(s, "HEAD") || !strings.HasSuffix(s, "TAIL") || !strings.Contains(s, "bytes of output cut") {
 			t.Errorf("%q", s)
 		}
@@ -138,15 +157,52 @@ func TestClip(t *testing.T) {
 	t.Run("secret on the cut boundary is redacted before cutting", func(t *testing.T) {
 		// The secret straddles the head half: the capture margin keeps it whole.
 		in := strings.Repeat("a", 28) + testSecret + strings.Repeat("b", 100)
-		o := sandbox.Output{Head: []byte(in[:80]), Tail: []byte(in[len(in)-40:]), Total: int64(len(in)) + 500}
-		s, _, n := clip(o, 64, r)
+		o := sandbox.Output{Head: []byte(in[:72]), Tail: []byte(in[len(in)-72:]), Total: int64(len(in)) + 500}
+		s, _, n := clip(o, 64, 40, r)
 		if strings.Contains(s, testSecret[:8]) || n != 1 {
 			t.Errorf("%q (%d redactions)", s, n)
 		}
 	})
+	t.Run("a secret split by the dropped middle shows no part", func(t *testing.T) {
+		// Redaction shrinks the head (many copies of the secret become few markers), which
+		// must not pull the margin, where the first half of a split secret sits, into view.
+		// Likewise for the tail. Found by an adversarial review.
+		const margin = 256
+		half := len(testSecret) / 2
+		many := strings.Repeat(testSecret, 8)
+		head := many + strings.Repeat("#", 64/2+margin-len(many)-half) + testSecret[:half]
+		tail := testSecret[half:] + strings.Repeat("#", 64/2+margin-(len(testSecret)-half)-len(many)) + many
+		if len(head) != 64/2+margin || len(tail) != 64/2+margin {
+			t.Fatalf("setup: head %d tail %d", len(head), len(tail))
+		}
+		o := sandbox.Output{Head: []byte(head), Tail: []byte(tail), Total: int64(len(head)+len(tail)) + 1000}
+		s, _, _ := clip(o, 64, margin, r)
+		for _, part := range []string{testSecret[:half], testSecret[half:], testSecret[:6], testSecret[len(testSecret)-6:]} {
+			if strings.Contains(s, part) {
+				t.Errorf("part %q of the secret shown: %q", part, s)
+			}
+		}
+	})
+	t.Run("a secret straddling the safe edge is not shown in part", func(t *testing.T) {
+		const margin, limit = 64, 128
+		h := strings.Repeat("a", 50) + testSecret + strings.Repeat("c", 200) // the secret straddles byte 64
+		o := sandbox.Output{Head: []byte(h[:limit/2+margin]), Tail: []byte(strings.Repeat("z", limit/2+margin)), Total: 10000}
+		s, _, n := clip(o, limit, margin, r)
+		if strings.Contains(s, testSecret[:6]) || !strings.HasPrefix(s, strings.Repeat("a", 50)+"\n") || n == 0 {
+			t.Errorf("%q (%d)", s, n)
+		}
+	})
+	t.Run("cuts do not split a marker", func(t *testing.T) {
+		h := strings.Repeat("a", 20) + testSecret + strings.Repeat("c", 200)
+		o := sandbox.Output{Head: []byte(h[:32+40]), Tail: []byte(testSecret + strings.Repeat("z", 32+40-len(testSecret))), Total: 10000}
+		s, _, _ := clip(o, 64, 40, r)
+		if strings.Count(s, "[REDACTED:") != strings.Count(s, "[REDACTED:TEST_TOKEN]") {
+			t.Errorf("a marker was cut: %q", s)
+		}
+	})
 	t.Run("invalid UTF-8 is replaced and cuts land on rune boundaries", func(t *testing.T) {
 		in := strings.Repeat("é", 100) + "\xff"
-		s, _, _ := clip(output(in), 33, r)
+		s, _, _ := clip(output(in), 33, 40, r)
 		if !utf8Valid(s) {
 			t.Errorf("invalid UTF-8: %q", s)
 		}

@@ -29,21 +29,29 @@ type app struct {
 }
 
 // parseConfig parses a command's flags (every setting, plus extra ones the command added to
-// fs) and resolves the configuration.
-func parseConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (Config, error) {
+// fs), wherever they stand among the positional arguments, and resolves the configuration.
+func parseConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (Config, []string, error) {
 	vals := registerSettings(fs)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return Config{}, &exitError{code: 0}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return Config{}, nil, &exitError{code: 0}
+			}
+			return Config{}, nil, &exitError{code: exitUsage}
 		}
-		return Config{}, &exitError{code: exitUsage}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
 	}
 	cfg, err := resolveConfig(fs, vals, os.Getenv)
 	if err != nil {
-		return cfg, &exitError{code: exitUsage, err: err}
+		return cfg, nil, &exitError{code: exitUsage, err: err}
 	}
-	return cfg, nil
+	return cfg, positional, nil
 }
 
 // newApp loads secrets, builds the redactor, the policy, the engine client and the pipeline.
@@ -51,7 +59,7 @@ func parseConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (Config, err
 func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error) {
 	a := &app{cfg: cfg}
 	level := defaultLevel
-	if cfg.LogLevel != "" && cfg.LogLevel != "info" {
+	if cfg.LogLevelSet {
 		level.UnmarshalText([]byte(cfg.LogLevel))
 	}
 	// Until the redactor exists, log only through a handler that knows no secrets yet; no
@@ -98,7 +106,14 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
+	var audit *tools.AuditLog
+	if cfg.AuditLog != "" {
+		if audit, err = tools.OpenAuditLog(cfg.AuditLog); err != nil {
+			return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid PYCAGE_AUDIT_LOG: %w", err)}
+		}
+	}
 	a.pipeline = &tools.Pipeline{
+		Audit:          audit,
 		Runner:         a.sandbox,
 		Policy:         pol,
 		Redactor:       a.redactor,
@@ -119,4 +134,7 @@ func (a *app) close() {
 		a.log.Warn("remove containers on exit", "err", err)
 	}
 	a.docker.Close()
+	if a.pipeline.Audit != nil {
+		a.pipeline.Audit.Close()
+	}
 }

@@ -46,6 +46,7 @@ func TestCLIRun(t *testing.T) {
 	}{
 		{"-c", "", nil, []string{"run", "-c", "print(6*7)"}, "42\n", "", 0},
 		{"file with --input and result", "", nil, []string{"run", "--input", `{"n": 1}`, file}, "from a file\nresult = {\"n\":2}\n", "", 0},
+		{"flags after FILE", "", nil, []string{"run", file, "--input", `{"n": 41}`, "--timeout", "10s"}, "from a file\nresult = {\"n\":42}\n", "", 0},
 		{"stdin", "print('piped')", nil, []string{"run", "-"}, "piped\n", "", 0},
 		{"snippet exit code", "", nil, []string{"run", "-c", "raise SystemExit(7)"}, "", "", 7},
 		{"exception", "", nil, []string{"run", "-c", "1/0"}, "", "ZeroDivisionError", 1},
@@ -55,6 +56,7 @@ func TestCLIRun(t *testing.T) {
 		{"output limit", "", []string{"PYCAGE_OUTPUT_HARD_LIMIT=1MiB"}, []string{"run", "-c", "while True: print('x' * 1000)"}, "", "hard output limit", exitOutputLimit},
 		{"infrastructure: missing image", "", []string{"PYCAGE_IMAGE=pycage/does-not-exist:0"}, []string{"run", "-c", "print(1)"}, "", "pycage image build", exitInfra},
 		{"infrastructure: engine down", "", []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, []string{"run", "-c", "print(1)"}, "", "start the Docker engine", exitInfra},
+		{"usage: two files", "", nil, []string{"run", file, file}, "", "one FILE at most", exitUsage},
 		{"usage: nothing to run", "", nil, []string{"run"}, "", "nothing to run", exitUsage},
 		{"usage: bad setting", "", []string{"PYCAGE_MEMORY=lots"}, []string{"run", "-c", "print(1)"}, "", "PYCAGE_MEMORY", exitUsage},
 		{"usage: bad --input", "", nil, []string{"run", "--input", "{", "-c", "print(1)"}, "", "--input", exitUsage},

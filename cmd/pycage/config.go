@@ -44,6 +44,7 @@ type Config struct {
 	Policy          string
 	Runtime         string
 	LogLevel        string
+	LogLevelSet     bool // given by flag or environment, not the default
 }
 
 // setting is one configuration knob: a flag and its PYCAGE_ variable.
@@ -204,11 +205,13 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 				c.EnvFileSet = true
 			case "secrets-dir":
 				c.SecretsDirSet = true
+			case "log-level":
+				c.LogLevelSet = true
 			}
 		}
 	}
 	if c.MaxTimeout < c.Timeout && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("invalid PYCAGE_TIMEOUT: %s is over PYCAGE_MAX_TIMEOUT %s", c.Timeout, c.MaxTimeout))
+		errs = append(errs, fmt.Errorf("invalid PYCAGE_TIMEOUT (--timeout): %s is over PYCAGE_MAX_TIMEOUT (--max-timeout) %s", c.Timeout, c.MaxTimeout))
 	}
 	if c.OutputHardLimit < c.OutputLimit && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("invalid PYCAGE_OUTPUT_HARD_LIMIT: below PYCAGE_OUTPUT_LIMIT"))

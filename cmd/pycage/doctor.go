@@ -56,9 +56,12 @@ check("pids-limit", pids.isdigit(), "pids.max " + pids)
 
 func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pycage doctor", flag.ContinueOnError)
-	cfg, err := parseConfig(fs, args, stderr)
+	cfg, rest, err := parseConfig(fs, args, stderr)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usageError("%s takes no arguments, got %q", fs.Name(), rest)
 	}
 	cfg.Pool = 0 // one call: a pool would only start containers nobody uses
 	a, err := newApp(cfg, stderr, slog.LevelWarn)
@@ -125,10 +128,10 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	fmt.Fprintf(stdout, "      %d host secret(s) will be redacted\n", len(a.secrets.all))
 	for _, s := range a.secrets.all {
-		fmt.Fprintf(stdout, "        %s = %s\n", s.Name, s)
+		fmt.Fprintf(stdout, "        %s\n", s)
 	}
 	for _, s := range a.secrets.inject {
-		fmt.Fprintf(stdout, "      injected into the sandbox: %s = %s\n", s.Name, s)
+		fmt.Fprintf(stdout, "      injected into the sandbox: %s\n", s)
 	}
 	if failed > 0 {
 		return &exitError{code: exitInfra, err: fmt.Errorf("%d check(s) failed", failed)}

@@ -20,12 +20,12 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	code := fs.String("c", "", "Python code to run (instead of FILE)")
 	input := fs.String("input", "", "JSON object available to the code as INPUT_DATA")
 	asJSON := fs.Bool("json", false, "print the structured result as JSON instead of the output")
-	cfg, err := parseConfig(fs, args, stderr)
+	cfg, rest, err := parseConfig(fs, args, stderr)
 	if err != nil {
 		return err
 	}
 	cfg.Pool = 0 // one call: a pool would only start containers nobody uses
-	src, err := readSource(*code, fs.Args(), stdin)
+	src, err := readSource(*code, rest, stdin)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,8 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		raw["input_data"] = v
 	}
 	// --timeout is the PYCAGE_TIMEOUT setting: for run it is this snippet's limit.
-	a, err := newApp(cfg, stderr, slog.LevelWarn)
+	// The outcome is printed; logs would only repeat it. PYCAGE_LOG_LEVEL turns them on.
+	a, err := newApp(cfg, stderr, slog.LevelError+4)
 	if err != nil {
 		return err
 	}
@@ -59,6 +60,9 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	} else {
 		io.WriteString(stdout, out.Stdout)
 		io.WriteString(stderr, out.Stderr)
+		if out.Stderr != "" && !strings.HasSuffix(out.Stderr, "\n") && out.Status != string(sandbox.StatusOK) {
+			io.WriteString(stderr, "\n") // pycage's own messages end their line
+		}
 		if out.Result != nil {
 			b, _ := json.Marshal(out.Result)
 			fmt.Fprintf(stdout, "result = %s\n", b)
@@ -95,7 +99,7 @@ func readSource(code string, rest []string, stdin io.Reader) (string, error) {
 	case code != "":
 		return code, nil
 	case len(rest) > 1:
-		return "", usageError("one FILE at most (flags go before it)")
+		return "", usageError("one FILE at most, got %d: %s", len(rest), strings.Join(rest, " "))
 	case len(rest) == 0:
 		return "", usageError("nothing to run: give -c CODE, a FILE, or - for standard input")
 	}

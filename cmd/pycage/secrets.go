@@ -111,8 +111,12 @@ func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
 	return hs, nil
 }
 
+// notSecrets are well-known variables whose names match but whose values are not secrets
+// (paths of sockets and files, switches). Redacting them would only garble output.
+var notSecrets = map[string]bool{"SSH_AUTH_SOCK": true, "XAUTHORITY": true, "TOKENIZERS_PARALLELISM": true, "GPG_AGENT_INFO": true}
+
 func isSecretName(name string) bool {
-	if strings.HasPrefix(name, "PYCAGE_") {
+	if strings.HasPrefix(name, "PYCAGE_") || notSecrets[name] {
 		return false // pycage's own settings name secrets, they are not secrets
 	}
 	up := strings.ToUpper(name)

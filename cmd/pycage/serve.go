@@ -20,9 +20,12 @@ const stdioWorkers = 64
 
 func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pycage serve", flag.ContinueOnError)
-	cfg, err := parseConfig(fs, args, stderr)
+	cfg, rest, err := parseConfig(fs, args, stderr)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usageError("%s takes no arguments, got %q", fs.Name(), rest)
 	}
 	a, err := newApp(cfg, stderr, slog.LevelInfo)
 	if err != nil {

@@ -14,6 +14,7 @@ type Rule struct {
 
 	tokens    []tokSpec // consecutive tokens; empty: no token pattern
 	notAfter  []string  // names that cancel a token match when they come just before it
+	notMethod bool      // a "." just before cancels the match: x.eval( calls a method, not the builtin
 	decorator bool      // tokens[0] ending a decorator line matches too: @eval is a call of eval
 	substr    string    // literal substring of the source; empty: none
 }
@@ -36,13 +37,14 @@ func opTok(s string) tokSpec   { return tokSpec{tkOp, s} }
 // match.
 func call(ruleName, desc, fn string) Rule {
 	return Rule{Name: ruleName, Description: desc, tokens: []tokSpec{nameTok(fn), opTok("(")},
-		notAfter: []string{"def", "class"}, decorator: true}
+		notAfter: []string{"def", "class"}, notMethod: true, decorator: true}
 }
 
 // builtinRules returns the rules of the default policy; strict adds open and
-// sets every substring. The eval and exec rules match calls of any attribute
-// of that name too (x.eval(...)): pandas' DataFrame.eval is rejected along
-// with the builtins, which keeps the rule simple and errs on the safe side.
+// sets every substring. The eval and exec rules match calls of the builtins,
+// not of methods of that name: model.eval() (PyTorch), df.eval() (pandas) and
+// app.exec() (Qt) are everyday code. builtins.eval(...) passes too; the lint
+// cannot stop indirection anyway, the container contains it.
 func builtinRules(strict bool) []Rule {
 	rules := []Rule{
 		{Name: "subprocess", Description: "use of the subprocess module", tokens: []tokSpec{nameTok("subprocess")}},
@@ -171,6 +173,9 @@ func (m *tokenMatcher) tailMatches(r *Rule) bool {
 			if prev.kind == tkName && prev.text == na {
 				return false
 			}
+		}
+		if r.notMethod && prev.kind == tkOp && prev.text == "." {
+			return false
 		}
 	}
 	return true

@@ -1,0 +1,6 @@
+# Outcome: a 2 GiB allocation under the 256 MiB limit ends as oom.
+# want status=oom
+# want stdout=allocating\n
+print("allocating", flush=True)
+x = bytearray(2 << 30)
+print("survived")

@@ -1,0 +1,8 @@
+# Outcome: a CPU loop ends as timeout on time, keeping what it printed before.
+# want status=timeout
+# want stdout=started\n
+# timeout 2
+# want max_seconds=5
+print("started", flush=True)
+while True:
+    pass
