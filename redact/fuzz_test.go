@@ -118,5 +118,8 @@ func FuzzRedact(f *testing.F) {
 		if again, n2 := r.Redact(out); again != out || n2 != 0 {
 			t.Fatalf("second pass changed the text (%d)\nonce: %q\ntwice: %q", n2, out, again)
 		}
+		if full, fn := fullPasses(r, in); full != out || fn != n {
+			t.Fatalf("windowed passes differ from full passes\n in: %q\nout: %q\nfull: %q", in, out, full)
+		}
 	})
 }

@@ -13,17 +13,26 @@
 // the text passed to Redact is hostile (it is what untrusted code printed). The package never
 // logs or returns a secret value, and knows nothing of Docker or MCP.
 //
+// Both layers search literal strings with one multi-pattern scan per view of the text (the text
+// as is, and normalized copies with separators dropped or escapes decoded), and rule regexps
+// run only where a rule's keyword occurs, so the cost is linear in the text.
+//
 // Not caught, by design: anything the value went through that is not listed above, for
 // example encryption, compression, hashing, arithmetic on the characters, double encodings,
-// non-ASCII case changes, or a secret cut into pieces printed far apart. Values longer than
-// 256 bytes are found only in their literal forms and line by line, not spelled out.
+// non-ASCII case changes, or a secret cut into pieces printed far apart or in separate calls
+// (a caller that cuts text keeps MaxEncodedLen bytes around the cut). Limits of what is
+// listed: values longer than 256 bytes are found in their literal forms and line by line but
+// not spelled out; a spelled-out value must keep MinSecretLen bytes once separators are dropped
+// and may span at most 6 bytes per byte of the value plus 32 bytes of separators after each
+// on average; of a base64 encoding only the characters that depend on the value alone are
+// replaced, so up to one character at each end (a few bits) remains; a value that itself
+// contains marker text ("[REDACTED:NAME]" of a registered name) is not split where it overlaps
+// such a marker.
 package redact
 
 import (
-	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 const (
@@ -31,8 +40,8 @@ const (
 	ciMinLen = 16
 	// maxSpacedLen bounds the values (in bytes) also searched for spelled out or escaped.
 	maxSpacedLen = 256
-	// maxGap bounds the average bytes of separators between two characters of a spelled-out
-	// value; with maxTokenLen it bounds how far a spelled-out match reaches.
+	// maxGap bounds the average bytes of separators after each byte of a spelled-out value;
+	// with maxTokenLen it bounds how far a spelled-out match reaches.
 	maxGap = 32
 	// maxTokenLen is the longest escape one byte of a value can be written as (\u0041).
 	maxTokenLen = 6
@@ -41,11 +50,13 @@ const (
 	// rulePrio ranks rule matches after host-secret matches of the same length.
 	rulePrio = 1 << 30
 	// maxNameLen bounds a secret name in a marker.
-	maxNameLen   = 100
+	maxNameLen = 100
+	// markerPrefix starts every replacement, "[REDACTED:NAME]".
 	markerPrefix = "[REDACTED:"
 )
 
-// Redactor finds and replaces secrets. It is built once by New and is safe for concurrent use.
+// Redactor finds and replaces secrets. It is built once by New and is safe for concurrent use;
+// a nil or zero Redactor knows no host secrets and applies the generic rules only.
 type Redactor struct {
 	labels     []string        // markers by label index
 	names      map[string]bool // the names that form a marker
@@ -57,171 +68,6 @@ type Redactor struct {
 	maxLen     int
 }
 
-// entry is one value to find and the name it is reported as.
-type entry struct{ name, value string }
-
-// New builds a Redactor for secrets and the generic rules. Values shorter than MinSecretLen
-// are ignored; a value with surrounding white space is also registered trimmed. A nil or empty
-// list gives a Redactor with the generic rules only.
-func New(secrets []Secret) *Redactor {
-	r := &Redactor{names: make(map[string]bool)}
-	labelOf := make(map[string]int32)
-	label := func(name string) int32 {
-		if l, ok := labelOf[name]; ok {
-			return l
-		}
-		l := int32(len(r.labels))
-		labelOf[name] = l
-		r.labels = append(r.labels, markerPrefix+name+"]")
-		r.names[name] = true
-		return l
-	}
-	var raw []needle
-	var spaced [3][]needle
-	seen := make(map[needleKey]bool)
-	add := func(list *[]needle, where int, nd needle) {
-		k := needleKey{where, nd.text, nd.ci, nd.head}
-		if len(nd.text) < anchorLen || seen[k] {
-			return
-		}
-		seen[k] = true
-		nd.id = int32(r.needles)
-		r.needles++
-		*list = append(*list, nd)
-	}
-	for prio, e := range entries(secrets) {
-		lb := label(markerName(e.name))
-		addForms := func(raws, sources []form) {
-			for _, f := range raws {
-				add(&raw, -1, needle{text: foldIf(f.text, f.ci), ci: f.ci, label: lb, prio: int32(prio)})
-			}
-			for kind := range spaced {
-				for _, f := range sources {
-					nv := normalizeString(streamKind(kind), f.text)
-					if len(nv) < MinSecretLen {
-						continue
-					}
-					nd := needle{text: foldIf(nv, f.ci), ci: f.ci, label: lb, prio: int32(prio),
-						maxSpan: maxTokenLen*len(nv) + maxGap*(len(nv)-1)}
-					add(&spaced[kind], kind, nd)
-					if streamKind(kind) == streamSep && isLetter(nd.text[0]) {
-						// The first character may be the final byte of a preceding control
-						// sequence: also look for the rest, with the first byte just before.
-						nd.head, nd.text = nd.text[0], nd.text[1:]
-						add(&spaced[kind], kind, nd)
-					}
-				}
-			}
-		}
-		ci := utf8.RuneCountInString(e.value) >= ciMinLen
-		var sources []form
-		if len(e.value) <= maxSpacedLen {
-			sources = spacedSources(e.value, ci)
-		}
-		addForms(rawForms(e.value, ci), sources)
-		for _, line := range innerLines(e.value) {
-			var fs formSet
-			lci := utf8.RuneCountInString(line) >= ciMinLen
-			fs.add(line, lci)
-			for _, rv := range reversals(line) {
-				fs.add(rv, lci)
-			}
-			sources = nil
-			if len(line) <= maxSpacedLen {
-				sources = fs.list
-			}
-			addForms(fs.list, sources)
-		}
-	}
-	r.raw = newMatcher(raw)
-	for kind := range spaced {
-		r.streams[kind] = newMatcher(spaced[kind])
-	}
-	for _, nd := range raw {
-		r.maxLen = max(r.maxLen, len(nd.text))
-	}
-	for _, list := range spaced {
-		for _, nd := range list {
-			r.maxLen = max(r.maxLen, nd.maxSpan)
-		}
-	}
-	r.rules = newRuleSet(defaultRules())
-	for _, rl := range r.rules.rules {
-		r.ruleLabels = append(r.ruleLabels, label(rl.name))
-		r.maxLen = max(r.maxLen, rl.maxLen)
-	}
-	return r
-}
-
-// needleKey identifies a needle within one matcher (where: -1 raw, else the stream kind).
-type needleKey struct {
-	where int
-	text  string
-	ci    bool
-	head  byte
-}
-
-func foldIf(s string, ci bool) string {
-	if ci {
-		return fold(s)
-	}
-	return s
-}
-
-// entries returns the distinct values to register, longest first, so that a longer secret
-// wins over one it contains.
-func entries(secrets []Secret) []entry {
-	seen := make(map[entry]bool)
-	var out []entry
-	for _, s := range secrets {
-		for _, v := range []string{s.Value, strings.TrimSpace(s.Value)} {
-			e := entry{s.Name, v}
-			if len(v) < MinSecretLen || seen[e] {
-				continue
-			}
-			seen[e] = true
-			out = append(out, e)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b entry) int {
-		if len(a.value) != len(b.value) {
-			return len(b.value) - len(a.value)
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	return out
-}
-
-// innerLines returns the lines of a multi-line value worth finding on their own: at least
-// MinSecretLen bytes, and not PEM armour ("-----BEGIN ...-----"), which is public.
-func innerLines(v string) []string {
-	if !strings.Contains(v, "\n") {
-		return nil
-	}
-	var out []string
-	for line := range strings.SplitSeq(v, "\n") {
-		line = strings.TrimSpace(line)
-		if len(line) >= MinSecretLen && !strings.HasPrefix(line, "-----") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-// markerName makes name safe inside a marker: letters, digits, '_', '.', '-'.
-func markerName(name string) string {
-	b := []byte(name)
-	for i, c := range b {
-		if !tokenByte(c) && c != '.' {
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 {
-		return "SECRET"
-	}
-	return string(b[:min(len(b), maxNameLen)])
-}
-
 // MaxEncodedLen returns the longest byte length any registered pattern can match: the longest
 // literal form of a secret, the reach of a spelled-out secret, or a rule's bound (a PEM block,
 // 16 KiB). A caller that cuts text keeps this much around the cut to redact it whole.
@@ -231,9 +77,9 @@ func (r *Redactor) MaxEncodedLen() int {
 
 var defaultRedactor = sync.OnceValue(func() *Redactor { return New(nil) })
 
-// orDefault lets a nil *Redactor work as one without host secrets.
+// orDefault lets a nil or zero Redactor work as one without host secrets.
 func (r *Redactor) orDefault() *Redactor {
-	if r == nil {
+	if r == nil || r.rules == nil {
 		return defaultRedactor()
 	}
 	return r
@@ -247,32 +93,95 @@ func (r *Redactor) Redact(s string) (string, int) {
 	sc := getScratch(r.needles)
 	defer putScratch(sc)
 	total := 0
+	var windows []span // nil: all of s
 	for range maxPasses {
-		out, n := r.redactOnce(s, sc)
+		out, n := r.redactOnce(s, windows, sc)
 		if n == 0 {
 			break
 		}
 		total += n
 		s = out
+		sc.windows = r.windows(s, sc.changed, sc.windows[:0])
+		windows = sc.windows
 	}
 	return s, total
 }
 
-// redactOnce finds every match in s and replaces them.
-func (r *Redactor) redactOnce(s string, sc *scratch) (string, int) {
-	sc.reset()
-	sc.prot = r.findMarkers(s, sc.prot)
-	scan(r.raw, s, func(a, b int, nd *needle) { sc.add(a, b, nd.label, nd.prio, nd.id) })
-	for kind, m := range r.streams {
-		if m != nil && streamNeeded(streamKind(kind), s) {
-			r.scanStream(streamKind(kind), m, s, sc)
+// windowSlack is added to MaxEncodedLen around a change: the reach of a token (an escape, a
+// control sequence) or a boundary check past a match.
+const windowSlack = 64
+
+// windows returns the parts of s a further pass must search after the markers at changes
+// were written: a match that was not there before depends on the context of a change, and so
+// lies within MaxEncodedLen+windowSlack of it or on the rest of its line (an escape decoded
+// differently can shift the tokens up to the line's end). Windows are widened to whole lines:
+// a line feed ends every token of every view, so a window is split into the same tokens as
+// all of s.
+func (r *Redactor) windows(s string, changes, out []span) []span {
+	reach := r.maxLen + windowSlack
+	for _, c := range changes {
+		n := len(out)
+		if n > 0 && out[n-1].end == len(s) {
+			break
 		}
+		from := max(0, c.start-reach)
+		if n > 0 && from <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, windowEnd(s, c.end, reach))
+			continue
+		}
+		lo := 0 // a window ends at a line feed, so the search below finds one after it
+		if n > 0 {
+			lo = out[n-1].end
+		}
+		start := lo + strings.LastIndexByte(s[lo:from], '\n') + 1
+		out = append(out, span{start, windowEnd(s, c.end, reach)})
 	}
-	r.rules.find(s, func(i, a, b int) { sc.add(a, b, r.ruleLabels[i], int32(rulePrio+i), -1) })
+	return out
+}
+
+// windowEnd returns the end of the line reach bytes past the end of the line holding e.
+func windowEnd(s string, e, reach int) int {
+	return lineEnd(s, min(len(s), lineEnd(s, e)+reach))
+}
+
+// lineEnd returns the index of the first line feed at or after p, or len(s).
+func lineEnd(s string, p int) int {
+	if i := strings.IndexByte(s[p:], '\n'); i >= 0 {
+		return p + i
+	}
+	return len(s)
+}
+
+// redactOnce finds every match in s, or in its windows if any, and replaces them.
+func (r *Redactor) redactOnce(s string, windows []span, sc *scratch) (string, int) {
+	sc.reset()
+	if windows == nil {
+		r.detect(s, 0, sc)
+	}
+	for _, w := range windows {
+		r.detect(s[w.start:w.end], w.start, sc)
+	}
 	if len(sc.matches) == 0 {
 		return s, 0
 	}
 	return sc.replace(s, r.labels)
+}
+
+// detect records the matches and markers of w, which starts at base in the whole text.
+func (r *Redactor) detect(w string, base int, sc *scratch) {
+	sc.local = r.findMarkers(w, sc.local[:0])
+	scan(r.raw, w, func(a, b int, nd *needle) { sc.add(base+a, base+b, nd.label, nd.prio, nd.id) })
+	for kind, m := range r.streams {
+		if m != nil && streamNeeded(streamKind(kind), w) {
+			r.scanStream(streamKind(kind), m, w, base, sc)
+		}
+	}
+	r.rules.find(w, &sc.rules, func(i, a, b int) {
+		sc.add(base+a, base+b, r.ruleLabels[i], int32(rulePrio+i), -1)
+	})
+	for _, p := range sc.local {
+		sc.prot = append(sc.prot, span{base + p.start, base + p.end})
+	}
 }
 
 // streamNeeded reports whether the kind view of s can differ from the streamSep view.
@@ -286,25 +195,26 @@ func streamNeeded(kind streamKind, s string) bool {
 	return true
 }
 
-// scanStream searches the kind view of s and maps the matches back to s.
-func (r *Redactor) scanStream(kind streamKind, m *matcher, s string, sc *scratch) {
+// scanStream searches the kind view of s and maps the matches back to s, which starts at
+// base in the whole text.
+func (r *Redactor) scanStream(kind streamKind, m *matcher, s string, base int, sc *scratch) {
 	if len(s) > 1<<31-1 {
 		return // positions are int32; pycage never redacts 2 GiB at once
 	}
 	nt := &sc.nt
-	normalize(kind, s, sc.prot, nt)
+	normalize(kind, s, sc.local, nt)
 	scan(m, nt.b, func(ns, ne int, nd *needle) {
 		a := int(nt.pos[ns])
 		b := int(nt.pos[ne-1]) + int(nt.tl[ne-1])
 		if nd.head != 0 {
 			// The head byte must have been dropped, as a control sequence's final letter,
 			// between the previous kept byte and the match.
-			lo := 0
+			lo := max(0, b-nd.maxSpan)
 			if ns > 0 {
-				lo = int(nt.pos[ns-1]) + int(nt.tl[ns-1])
+				lo = max(lo, int(nt.pos[ns-1])+int(nt.tl[ns-1]))
 			}
 			q := a - 1
-			for ; q >= max(lo, a-maxGap); q-- {
+			for ; q >= lo; q-- {
 				c := s[q]
 				if nd.ci {
 					c = foldTable[c]
@@ -313,13 +223,13 @@ func (r *Redactor) scanStream(kind streamKind, m *matcher, s string, sc *scratch
 					break
 				}
 			}
-			if q < max(lo, a-maxGap) {
+			if q < lo {
 				return
 			}
 			a = q
 		}
 		if b-a <= nd.maxSpan {
-			sc.add(a, b, nd.label, nd.prio, nd.id)
+			sc.add(base+a, base+b, nd.label, nd.prio, nd.id)
 		}
 	})
 }

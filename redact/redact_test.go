@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // stableB64 encodes pre+v+suf with enc and returns the characters that depend on v alone.
@@ -65,10 +67,11 @@ func eachByte(v, format string) string {
 	return b.String()
 }
 
+// eachRune formats every UTF-16 code unit of v, as JSON's \uXXXX escapes do.
 func eachRune(v, format string) string {
 	var b strings.Builder
-	for _, r := range v {
-		fmt.Fprintf(&b, format, r)
+	for _, u := range utf16.Encode([]rune(v)) {
+		fmt.Fprintf(&b, format, u)
 	}
 	return b.String()
 }
@@ -275,7 +278,7 @@ func TestNewIgnoresShortValues(t *testing.T) {
 	}
 	out, n := r.Redact("v=" + padded + ";")
 	assertRedacted(t, padded, out, n, "PADDED", padded)
-	for _, r := range []*Redactor{New(nil), New([]Secret{}), nil} {
+	for _, r := range []*Redactor{New(nil), New([]Secret{}), nil, {}} {
 		if out, n := r.Redact("nothing here"); out != "nothing here" || n != 0 {
 			t.Errorf("empty Redactor changed text: %q", out)
 		}
@@ -314,4 +317,83 @@ func TestRedactConcurrent(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestMarkersNeverMatch: a marker, of a secret or of a rule, is never redacted again, even when
+// the secret's name looks like a token.
+func TestMarkersNeverMatch(t *testing.T) {
+	tokenName := "gh" + "p_" + randString(t, 36, alnum)
+	awsName := "AK" + "IA" + randString(t, 16, upperNum)
+	r := New([]Secret{{"SEC", fakeSecret(t, 20)}, {tokenName, fakeSecret(t, 12)}, {awsName, fakeSecret(t, 30)},
+		{"weird name/with:chars", fakeSecret(t, 16)}})
+	for _, m := range r.labels {
+		for _, in := range []string{m, m + m, "x" + m + "y", spell(m, " ")} {
+			if out, n := r.Redact(in); out != in || n != 0 {
+				t.Errorf("Redact(%q) = %q, %d", in, out, n)
+			}
+		}
+	}
+	if !slices.Contains(r.labels, "[REDACTED:weird_name_with_chars]") {
+		t.Errorf("name not sanitized: %q", r.labels)
+	}
+}
+
+// TestRedactLaterPasses: a replacement can expose a match that was not there before (a token
+// whose left neighbour was a secret's last character). Later passes search only around the
+// changes; the result must equal searching the whole text again until nothing matches.
+func TestRedactLaterPasses(t *testing.T) {
+	sec := fakeSecret(t, 20)
+	bs := fakeSecret(t, 12) + `\`
+	r := New([]Secret{{"SEC", sec}, {"BS", bs}})
+	filler := strings.Repeat("2024-06-10 12:00:00 INFO nothing to see here n=42\n", 2000)
+	long := strings.Repeat("x", 40<<10)
+	tok := func() string { return "gh" + "p_" + randString(t, 36, alnum) }
+	cases := []struct{ name, text string }{
+		{"token-after-secret", filler + "k=" + sec + tok() + "\n" + filler + sec + tok()},
+		{"long-line", long + sec + tok() + long + sec + tok() + long},
+		{"escape-after-secret", filler + bs + `u0041` + strings.Repeat(`\\`, 100) + eachRune(sec, `\u%04x`) + "\n" + filler},
+		{"many", strings.Repeat(sec+tok()+" ", 300)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, n := r.Redact(c.text)
+			want, wn := fullPasses(r, c.text)
+			if got != want || n != wn {
+				t.Errorf("Redact differs from full passes: %d vs %d spans", n, wn)
+			}
+			if strings.Contains(got, "gh"+"p_") || strings.Contains(got, sec) {
+				t.Errorf("left a token or the secret")
+			}
+			if again, n2 := r.Redact(got); again != got || n2 != 0 {
+				t.Errorf("not idempotent (%d)", n2)
+			}
+		})
+	}
+}
+
+// fullPasses is the reference for Redact: whole-text passes until one finds nothing.
+func fullPasses(r *Redactor, s string) (string, int) {
+	sc := getScratch(r.needles)
+	defer putScratch(sc)
+	total := 0
+	for range maxPasses {
+		out, n := r.redactOnce(s, nil, sc)
+		if n == 0 {
+			break
+		}
+		total, s = total+n, out
+	}
+	return s, total
+}
+
+// TestRedactSwallowedFirstChar: text that ends in an unterminated control sequence swallows
+// the first character of what follows; a value spelled out right after it is still found.
+func TestRedactSwallowedFirstChar(t *testing.T) {
+	v := "m" + strings.Repeat(" ", 20) + fakeSecret(t, 10)
+	r := New([]Secret{{"V", v}})
+	for _, sep := range []string{" ", "\n", "\x1b[0m\n\x1b[1;32m", "\x1b[2K\n", "\u200b"} {
+		in := "\x1b[" + spell(v, sep)
+		out, n := r.Redact(in)
+		assertRedacted(t, in, out, n, "V", v[21:])
+	}
 }

@@ -25,6 +25,10 @@ type scratch struct {
 	nt      normText
 	covered []uint64
 	pieces  []match
+	rules   ruleCache
+	local   []span // markers of the window being searched, window coordinates
+	changed []span // markers written by the last replace, output coordinates
+	windows []span // where the next pass searches
 }
 
 // maxPooledLen bounds the buffers kept for reuse (bytes of text they were sized for).
@@ -56,6 +60,7 @@ func (sc *scratch) reset() {
 	sc.matches = sc.matches[:0]
 	sc.prot = sc.prot[:0]
 	sc.pieces = sc.pieces[:0]
+	sc.changed = sc.changed[:0]
 }
 
 // add records a match. Overlapping or touching matches of the same needle (id >= 0) are
@@ -74,7 +79,7 @@ func (sc *scratch) add(a, b int, label, prio, id int32) {
 }
 
 // replace resolves the matches and returns s with each resolved span replaced by its marker,
-// and the number of spans.
+// and the number of spans. The markers' spans in the result are left in sc.changed.
 //
 // Longest matches are placed first; a shorter match keeps only the parts no longer match
 // covers, so overlapping secrets leave no clear text behind. A match may swallow a marker
@@ -143,6 +148,7 @@ func (sc *scratch) replace(s string, labels []string) (string, int) {
 	at := 0
 	for _, p := range merged {
 		b.WriteString(s[at:p.start])
+		sc.changed = append(sc.changed, span{b.Len(), b.Len() + len(labels[p.label])})
 		b.WriteString(labels[p.label])
 		at = p.end
 	}

@@ -2,14 +2,16 @@ package redact
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
 // Generic rules catch well-known credential formats the host does not know about. Names
 // follow gitleaks' rule ids so that this curated set can later be replaced by that rule set.
-// Each rule is found by its literal keywords first (a plain substring search); its regexp,
-// anchored at the keyword, then runs on a window of at most maxLen bytes, so the rules cost
-// next to nothing on text without keywords and every match is bounded.
+// One pass over the text finds the keywords of all rules; a rule's regexp, anchored at the
+// keyword, then runs on a window of at most maxLen bytes. Text without keywords costs next to
+// nothing, every match is bounded, and since a token rule only starts where a token starts
+// (leftBound) and its regexp stops at the token's end, repeated keywords stay linear.
 
 // rule is one generic key format.
 type rule struct {
@@ -24,6 +26,14 @@ type rule struct {
 	rightBound bool
 	// valid, if set, must accept the matched text (cheap plausibility checks).
 	valid func(string) bool
+	// custom, if set, replaces re: it returns the end of the match at s[p:].
+	custom func(s string, p int, c *ruleCache) (int, bool)
+}
+
+// ruleCache holds what a rule computes once per text, on first need.
+type ruleCache struct {
+	pemFooters []span // private key END lines, in order
+	footersSet bool
 }
 
 // tokenByte reports whether c can be part of a token: letters, digits, '_' and '-'.
@@ -61,11 +71,8 @@ func defaultRules() []rule {
 		{
 			name:     "private-key",
 			keywords: []string{"-----BEGIN"},
-			// The whole block when its END line is within reach, else the BEGIN line and the
-			// base64 body that follows (a truncated block still loses its key material).
-			re: regexp.MustCompile(`^-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----` +
-				`(?:[\s\S]*?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)`),
-			maxLen: pemMaxLen,
+			custom:   privateKeyAt,
+			maxLen:   pemMaxLen,
 		},
 		{
 			name:      "anthropic-api-key",
@@ -153,15 +160,23 @@ func githubRule(name string, prefixes ...string) rule {
 }
 
 // at returns the end of rl's match at s[p:], which starts with one of rl's keywords.
-func (rl *rule) at(s string, p int) (int, bool) {
+func (rl *rule) at(s string, p int, c *ruleCache) (int, bool) {
 	if rl.leftBound && p > 0 && tokenByte(s[p-1]) {
 		return 0, false
 	}
-	loc := rl.re.FindStringIndex(s[p:min(len(s), p+rl.maxLen)])
-	if loc == nil {
-		return 0, false
+	var e int
+	if rl.custom != nil {
+		var ok bool
+		if e, ok = rl.custom(s, p, c); !ok {
+			return 0, false
+		}
+	} else {
+		loc := rl.re.FindStringIndex(s[p:min(len(s), p+rl.maxLen)])
+		if loc == nil {
+			return 0, false
+		}
+		e = p + loc[1]
 	}
-	e := p + loc[1]
 	if rl.rightBound && e < len(s) && tokenByte(s[e]) {
 		return 0, false
 	}
@@ -198,6 +213,9 @@ func newRuleSet(rules []rule) *ruleSet {
 	rs := &ruleSet{rules: rules, byKey: make(map[uint32][]keywordRef)}
 	for i, rl := range rules {
 		for _, kw := range rl.keywords {
+			if len(kw) < 3 {
+				panic("redact: rule keyword shorter than 3 bytes: " + kw)
+			}
 			k := uint32(kw[0])<<16 | uint32(kw[1])<<8 | uint32(kw[2])
 			rs.byKey[k] = append(rs.byKey[k], keywordRef{i, kw})
 			h := (k * ruleHashMul) >> (32 - ruleBitsLog)
@@ -208,8 +226,9 @@ func newRuleSet(rules []rule) *ruleSet {
 }
 
 // find calls fn for every match of every rule in s. After a match, a rule looks for its next
-// one past the match's end.
-func (rs *ruleSet) find(s string, fn func(rule, start, end int)) {
+// one past the match's end. cache is reset and reused.
+func (rs *ruleSet) find(s string, cache *ruleCache, fn func(rule, start, end int)) {
+	cache.pemFooters, cache.footersSet = cache.pemFooters[:0], false
 	var next [maxRules]int
 	var key uint32
 	for i := 0; i < len(s); i++ {
@@ -223,10 +242,59 @@ func (rs *ruleSet) find(s string, fn func(rule, start, end int)) {
 			if p < next[ref.rule] || !strings.HasPrefix(s[p:], ref.kw) {
 				continue
 			}
-			if e, ok := rs.rules[ref.rule].at(s, p); ok {
+			if e, ok := rs.rules[ref.rule].at(s, p, cache); ok {
 				fn(ref.rule, p, e)
 				next[ref.rule] = e
 			}
 		}
 	}
+}
+
+var (
+	pemHeader = regexp.MustCompile(`^-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----`)
+	pemFooter = regexp.MustCompile(`^-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----`)
+)
+
+// pemArmourMax bounds a BEGIN or END line.
+const pemArmourMax = 80
+
+// privateKeyAt matches a PEM private key block at s[p:]: up to its END line when that is
+// within pemMaxLen, else (a cut block) the BEGIN line and the base64 body after it. The END
+// lines of the text are found once, so many BEGIN lines cost no more than one each.
+func privateKeyAt(s string, p int, c *ruleCache) (int, bool) {
+	loc := pemHeader.FindStringIndex(s[p:min(len(s), p+pemArmourMax)])
+	if loc == nil {
+		return 0, false
+	}
+	h := p + loc[1]
+	if !c.footersSet {
+		c.footersSet = true
+		for off := 0; ; {
+			j := strings.Index(s[off:], "-----END")
+			if j < 0 {
+				break
+			}
+			q := off + j
+			off = q + 1
+			if f := pemFooter.FindStringIndex(s[q:min(len(s), q+pemArmourMax)]); f != nil {
+				c.pemFooters = append(c.pemFooters, span{q, q + f[1]})
+				off = q + f[1]
+			}
+		}
+	}
+	i := sort.Search(len(c.pemFooters), func(i int) bool { return c.pemFooters[i].start >= h })
+	if i < len(c.pemFooters) && c.pemFooters[i].end-p <= pemMaxLen {
+		return c.pemFooters[i].end, true
+	}
+	e := h
+	for e < len(s) && e-p < pemMaxLen && pemBodyByte(s[e]) {
+		e++
+	}
+	return e, true
+}
+
+// pemBodyByte reports whether c can occur in a PEM body: base64, white space, the
+// punctuation of Proc-Type and DEK-Info headers, and backslash (of an escaped "\n").
+func pemBodyByte(c byte) bool {
+	return isLetter(c) || isDigit(c) || strings.IndexByte("+/=:,.-\\ \t\r\n", c) >= 0
 }

@@ -49,7 +49,6 @@ type matcher struct {
 	index   map[uint64][]int32
 	bits    []uint64
 	shift   uint
-	maxLen  int
 }
 
 // newMatcher indexes ns. Every needle must be at least anchorLen bytes long.
@@ -63,7 +62,6 @@ func newMatcher(ns []needle) *matcher {
 		nd.anchor = pickAnchor(nd.text)
 		k := packKey(nd.text[nd.anchor:])
 		m.index[k] = append(m.index[k], int32(i))
-		m.maxLen = max(m.maxLen, len(nd.text))
 	}
 	lg := minBitsLog
 	for 1<<lg < 32*len(m.index) && lg < maxBitsLog {
