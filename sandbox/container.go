@@ -29,12 +29,18 @@ type started struct {
 
 // start creates, attaches and starts one container. The container is tracked from its
 // creation on, so a failure at any later step still removes it.
-func (s *Sandbox) start(ctx context.Context) (*started, error) {
+func (s *Sandbox) start(ctx context.Context) (c *started, err error) {
 	id, err := s.create(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.attachAndStart(ctx, id)
+	defer func() {
+		if r := recover(); r != nil {
+			s.teardown(ctx, id) // a panic past this point must not leave the container behind
+			panic(r)
+		}
+	}()
+	c, err = s.attachAndStart(ctx, id)
 	if err != nil {
 		s.teardown(ctx, id)
 		return nil, err

@@ -95,7 +95,7 @@ func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: -1}, err
 	}
-	defer s.release(ctx, c)
+	defer s.release(ctx, c) // also on a panic: the container never outlives its call
 	res, err := s.execute(ctx, c, req)
 	res.Warm = warm
 	return res, err

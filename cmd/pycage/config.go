@@ -25,6 +25,7 @@ type Config struct {
 	Image           string
 	Timeout         time.Duration
 	MaxTimeout      time.Duration
+	EngineTimeout   time.Duration
 	Memory          int64
 	CPUs            float64
 	Pids            int64
@@ -66,6 +67,8 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.Timeout, err = parseDuration(v); return }},
 	{"max-timeout", "upper bound for a call's timeout_seconds", constDef("300s"),
 		func(c *Config, v string) (err error) { c.MaxTimeout, err = parseDuration(v); return }},
+	{"engine-timeout", "deadline of each Docker engine call (create, attach, start)", constDef("30s"),
+		func(c *Config, v string) (err error) { c.EngineTimeout, err = parseDuration(v); return }},
 	{"memory", "memory limit (swap disabled)", constDef("256m"),
 		func(c *Config, v string) (err error) { c.Memory, err = parseSize(v, 6<<20); return }},
 	{"cpus", "CPU limit", constDef("1"),

@@ -1,4 +1,5 @@
 # Outcome: a CPU loop ends as timeout on time, keeping what it printed before.
+# want stderr_contains=time limit
 # want status=timeout
 # want stdout=started\n
 # timeout 2

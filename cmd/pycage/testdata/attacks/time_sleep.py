@@ -1,4 +1,5 @@
 # Outcome: time.sleep(10**6) ends as timeout on time.
+# want stderr_contains=time limit
 # want status=timeout
 # want stdout=started\n
 # timeout 2

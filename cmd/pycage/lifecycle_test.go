@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/pycage/pycage/sandbox"
+	"github.com/pycage/pycage/tools"
+)
+
+// rawServer is `pycage serve` driven with raw JSON-RPC lines, for tests that need the process
+// itself: signals, kill -9, closing stdin, oversized lines.
+type rawServer struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  chan map[string]any
+	stderr *syncBuffer
+	exited chan struct{} // closed when the process has exited
+}
+
+func startRaw(t *testing.T, env ...string) *rawServer {
+	t.Helper()
+	requireDocker(t)
+	cmd := exec.Command(pycageBinary(t), "serve")
+	cmd.Env = append(append(os.Environ(), "PYCAGE_ENV_FILE=", "PYCAGE_SECRETS_DIR="), env...)
+	r := &rawServer{cmd: cmd, lines: make(chan map[string]any, 100), stderr: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stderr = r.stderr
+	var err error
+	if r.stdin, err = cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	serversMu.Lock()
+	serverPID = append(serverPID, cmd.Process.Pid)
+	serversMu.Unlock()
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 4<<20)
+		for sc.Scan() {
+			var m map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				m = map[string]any{"not-json": sc.Text()}
+			}
+			r.lines <- m
+		}
+		close(r.lines)
+	}()
+	go func() {
+		cmd.Wait()
+		close(r.exited)
+	}()
+	t.Cleanup(func() {
+		r.stdin.Close()
+		select {
+		case <-r.exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+		}
+	})
+	r.send(t, `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`)
+	r.await(t, 0)
+	r.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	return r
+}
+
+func (r *rawServer) pid() int { return r.cmd.Process.Pid }
+
+func (r *rawServer) send(t *testing.T, line string) {
+	t.Helper()
+	if _, err := io.WriteString(r.stdin, line+"\n"); err != nil {
+		t.Fatalf("write to server: %v", err)
+	}
+}
+
+// await returns the response with the given id (notifications are skipped).
+func (r *rawServer) await(t *testing.T, id int) map[string]any {
+	t.Helper()
+	timeout := time.After(2 * time.Minute)
+	for {
+		select {
+		case m, ok := <-r.lines:
+			if !ok {
+				t.Fatalf("server closed stdout waiting for %d\n%s", id, r.stderr)
+			}
+			if v, ok := m["id"].(float64); ok && int(v) == id {
+				return m
+			}
+			if _, ok := m["not-json"]; ok {
+				t.Fatalf("non-JSON on stdout: %v", m)
+			}
+		case <-timeout:
+			t.Fatalf("no response %d\n%s", id, r.stderr)
+		}
+	}
+}
+
+func callLine(id int, args map[string]any) string {
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call",
+		"params": map[string]any{"name": tools.ToolName, "arguments": args}})
+	return string(b)
+}
+
+// containerEvents subscribes to container events of one server process.
+func containerEvents(t *testing.T, pid int, kinds ...string) <-chan events.Message {
+	t.Helper()
+	cli := requireDocker(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	f := filters.NewArgs(filters.Arg("type", "container"), filters.Arg("label", fmt.Sprintf("%s=%d", sandbox.LabelPID, pid)))
+	for _, k := range kinds {
+		f.Add("event", k)
+	}
+	msgs, _ := cli.Events(ctx, events.ListOptions{Filters: f})
+	return msgs
+}
+
+func awaitEvents(t *testing.T, ch <-chan events.Message, n int, within time.Duration, what string) {
+	t.Helper()
+	deadline := time.After(within)
+	for i := 0; i < n; i++ {
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("%s: saw %d of %d events within %s", what, i, n, within)
+		}
+	}
+}
+
+// TestShutdownRemovesContainers: on EOF on stdin or SIGTERM, with a call running and the pool
+// full, the server removes all its containers and exits within 5 s.
+func TestShutdownRemovesContainers(t *testing.T) {
+	t.Parallel()
+	for _, how := range []string{"stdin EOF", "SIGTERM"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			r := startRaw(t, "PYCAGE_POOL=2")
+			started := containerEvents(t, r.pid(), "start")
+			awaitEvents(t, started, 2, time.Minute, "pool fill")
+			r.send(t, callLine(1, map[string]any{"code": "import time\nprint('x', flush=True)\ntime.sleep(600)", "timeout_seconds": 300}))
+			awaitEvents(t, started, 1, time.Minute, "pool refill after the call took a container")
+			begin := time.Now()
+			if how == "SIGTERM" {
+				r.cmd.Process.Signal(syscall.SIGTERM)
+			} else {
+				r.stdin.Close()
+			}
+			select {
+			case <-r.exited:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("server still running 5 s after %s\n%s", how, r.stderr)
+			}
+			t.Logf("exited %s after %s", time.Since(begin).Round(time.Millisecond), how)
+			if left := pycageContainers(t, r.pid()); len(left) != 0 {
+				t.Errorf("%d container(s) left after %s", len(left), how)
+			}
+		})
+	}
+}
+
+// TestKill9Sweep: a server killed with -9 leaves its containers; the next server start removes
+// them, and never those of a server that is still running.
+func TestKill9Sweep(t *testing.T) {
+	t.Parallel()
+	live := startRaw(t, "PYCAGE_POOL=1")
+	doomed := startRaw(t, "PYCAGE_POOL=1")
+	awaitEvents(t, containerEvents(t, live.pid(), "start"), 1, time.Minute, "live server's pool")
+	awaitEvents(t, containerEvents(t, doomed.pid(), "start"), 1, time.Minute, "doomed server's pool")
+	doomed.cmd.Process.Kill()
+	<-doomed.exited
+	if n := len(pycageContainers(t, doomed.pid())); n == 0 {
+		t.Fatal("kill -9 left nothing behind: the test cannot tell whether the sweep works")
+	}
+	startRaw(t, "PYCAGE_POOL=0") // sweeps before it answers initialize
+	if n := len(pycageContainers(t, doomed.pid())); n != 0 {
+		t.Errorf("%d container(s) of the killed server survived the next start", n)
+	}
+	if n := len(pycageContainers(t, live.pid())); n != 1 {
+		t.Errorf("the live server has %d container(s), want its 1 pooled one untouched", n)
+	}
+}
+
+// TestCancellation: notifications/cancelled from the client kills the call's container
+// within a second.
+func TestCancellation(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "PYCAGE_POOL=0")
+	pid := s.cmd.Process.Pid
+	started := containerEvents(t, pid, "start")
+	died := containerEvents(t, pid, "die")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = tools.ToolName
+		req.Params.Arguments = map[string]any{"code": "import time\nwhile True: time.sleep(1)", "timeout_seconds": 120}
+		_, err := s.client.CallTool(ctx, req)
+		done <- err
+	}()
+	awaitEvents(t, started, 1, time.Minute, "the call's container")
+	cancel() // the mcp-go client sends notifications/cancelled
+	cancelled := time.Now()
+	awaitEvents(t, died, 1, 5*time.Second, "container death after cancellation")
+	if took := time.Since(cancelled); took > time.Second {
+		t.Errorf("container died %s after the cancellation", took)
+	}
+	<-done
+	if _, out := s.run(t, "print('still serving')"); out.Stdout != "still serving\n" {
+		t.Errorf("after a cancellation: %q", out.Stdout)
+	}
+}
+
+// TestConcurrencyBoundAndPing: PYCAGE_CONCURRENCY bounds the runs, each of six concurrent
+// calls gets its own output, and the server answers a ping while they run.
+func TestConcurrencyBoundAndPing(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "PYCAGE_CONCURRENCY=2", "PYCAGE_POOL=2")
+	start := time.Now()
+	var wg sync.WaitGroup
+	outs := make([]string, 6)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, out := s.run(t, fmt.Sprintf("import time\ntime.sleep(1)\nprint('call %d')", i))
+			outs[i] = out.Stdout
+		}()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	pingStart := time.Now()
+	err := s.client.Ping(ctx)
+	cancel()
+	if err != nil || time.Since(pingStart) > time.Second {
+		t.Errorf("ping while six calls run: %v after %s", err, time.Since(pingStart))
+	}
+	wg.Wait()
+	for i, o := range outs {
+		if o != fmt.Sprintf("call %d\n", i) {
+			t.Errorf("call %d got %q", i, o)
+		}
+	}
+	if took := time.Since(start); took < 3*time.Second {
+		t.Errorf("six 1 s calls at concurrency 2 took %s: the bound did not hold", took)
+	}
+}
+
+// TestHugeLineAndGarbage: a 10 MB JSON-RPC line and a garbage line do not kill the server.
+func TestHugeLineAndGarbage(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, "PYCAGE_POOL=0")
+	r.send(t, callLine(1, map[string]any{"code": strings.Repeat("x", 10<<20)}))
+	resp := r.await(t, 1)
+	b, _ := json.Marshal(resp)
+	if !strings.Contains(string(b), `"isError":true`) || !strings.Contains(string(b), "over the limit") {
+		t.Errorf("10 MB code: %.300s", b)
+	}
+	r.send(t, "this is not json")
+	r.send(t, `{"jsonrpc":"2.0","id":2,"method":"ping"}`)
+	if resp := r.await(t, 2); resp["error"] != nil {
+		t.Errorf("ping after garbage: %v", resp)
+	}
+}
+
+// TestGrandchildGoneWithItsCall: a daemonized grandchild does not outlive its call: the
+// container is destroyed right after the call returns.
+func TestGrandchildGoneWithItsCall(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, "PYCAGE_POOL=0")
+	destroyed := containerEvents(t, r.pid(), "destroy")
+	code, _ := os.ReadFile("testdata/attacks/time_daemon_grandchild.py")
+	r.send(t, callLine(1, map[string]any{"code": string(code)}))
+	r.await(t, 1)
+	awaitEvents(t, destroyed, 1, 5*time.Second, "the call's container removal")
+}
+
+func TestDoctor(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := runCLI(t, "", []string{"DEMO_API_KEY=demo-" + strings.Repeat("k", 20)}, "doctor")
+	if code != 0 || strings.Contains(out, "FAIL") {
+		t.Fatalf("doctor exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"Docker engine", "probe: non-root ok", "probe: no-network ok", "probe: read-only-root ok", "probe: memory-limit ok", "probe: pids-limit ok", "DEMO_API_KEY=demo****kkkk"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+errOut, strings.Repeat("k", 20)) {
+		t.Error("doctor printed a secret")
+	}
+	out, _, code = runCLI(t, "", []string{"PYCAGE_IMAGE=pycage/absent:0"}, "doctor")
+	if code == 0 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "fix: run `pycage image build`") {
+		t.Errorf("doctor with a missing image: exit %d\n%s", code, out)
+	}
+}

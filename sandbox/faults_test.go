@@ -1,0 +1,184 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// fakeEngine is a hand-written Engine: each call does what its function field says, and the
+// removals are recorded.
+type fakeEngine struct {
+	create func() (container.CreateResponse, error)
+	attach func() (types.HijackedResponse, error)
+	start  func() error
+
+	mu      sync.Mutex
+	removed []string
+}
+
+func (f *fakeEngine) ContainerCreate(context.Context, *container.Config, *container.HostConfig, *network.NetworkingConfig, *ocispec.Platform, string) (container.CreateResponse, error) {
+	return f.create()
+}
+func (f *fakeEngine) ContainerAttach(context.Context, string, container.AttachOptions) (types.HijackedResponse, error) {
+	return f.attach()
+}
+func (f *fakeEngine) ContainerStart(context.Context, string, container.StartOptions) error {
+	return f.start()
+}
+func (f *fakeEngine) ContainerWait(context.Context, string, container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+	return make(chan container.WaitResponse), make(chan error)
+}
+func (f *fakeEngine) ContainerKill(context.Context, string, string) error { return nil }
+func (f *fakeEngine) ContainerRemove(_ context.Context, id string, _ container.RemoveOptions) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.removed = append(f.removed, id)
+	return nil
+}
+func (f *fakeEngine) ContainerInspect(context.Context, string) (container.InspectResponse, error) {
+	return container.InspectResponse{}, errdefs.ErrNotFound
+}
+func (f *fakeEngine) ContainerList(context.Context, container.ListOptions) ([]container.Summary, error) {
+	return nil, nil
+}
+
+func testConfig() Config {
+	c := DefaultConfig()
+	c.Instance = "fault-test"
+	c.EngineTimeout = time.Second
+	return c
+}
+
+// TestEngineFaultsLeaveNoContainer: whichever step fails after the create, the container is
+// removed and the error names the step.
+func TestEngineFaultsLeaveNoContainer(t *testing.T) {
+	created := func() (container.CreateResponse, error) { return container.CreateResponse{ID: "c1"}, nil }
+	boom := errors.New("boom")
+	tests := []struct {
+		name       string
+		eng        *fakeEngine
+		wantOp     string
+		wantRemove bool
+	}{
+		{"create fails", &fakeEngine{create: func() (container.CreateResponse, error) { return container.CreateResponse{}, boom }}, "create container", false},
+		{"create fails midway with an id", &fakeEngine{create: func() (container.CreateResponse, error) { return container.CreateResponse{ID: "c1"}, boom }}, "create container", true},
+		{"image missing", &fakeEngine{create: func() (container.CreateResponse, error) {
+			return container.CreateResponse{}, errdefs.ErrNotFound.WithMessage("No such image")
+		}}, "pycage image build", false},
+		{"attach fails", &fakeEngine{create: created, attach: func() (types.HijackedResponse, error) { return types.HijackedResponse{}, boom }}, "attach container", true},
+		{"start fails", &fakeEngine{create: created, attach: func() (types.HijackedResponse, error) {
+			a, b := net.Pipe()
+			go b.Close()
+			return types.NewHijackedResponse(a, ""), nil
+		}, start: func() error { return boom }}, "start container", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := New(testConfig(), tc.eng, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Run(context.Background(), Request{Code: "print(1)", Timeout: time.Second})
+			var he *HintError
+			if !errors.As(err, &he) || !strings.Contains(err.Error(), tc.wantOp) {
+				t.Fatalf("err %v, want a HintError about %q", err, tc.wantOp)
+			}
+			s.Close(context.Background())
+			if got := len(tc.eng.removed) > 0; got != tc.wantRemove {
+				t.Errorf("removed %v, want removal %v", tc.eng.removed, tc.wantRemove)
+			}
+			if len(s.live) != 0 {
+				t.Errorf("still tracked: %v", s.live)
+			}
+		})
+	}
+}
+
+func TestPanicAfterCreateRemovesTheContainer(t *testing.T) {
+	eng := &fakeEngine{
+		create: func() (container.CreateResponse, error) { return container.CreateResponse{ID: "c1"}, nil },
+		attach: func() (types.HijackedResponse, error) { panic("engine client bug") },
+	}
+	s, _ := New(testConfig(), eng, nil)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("panic swallowed")
+			}
+		}()
+		s.Run(context.Background(), Request{Code: "print(1)", Timeout: time.Second})
+	}()
+	if len(eng.removed) != 1 {
+		t.Errorf("removed %v after a panic", eng.removed)
+	}
+}
+
+// TestStalledEngine: an engine that accepts connections and never answers gives a clear error
+// within the engine deadline instead of a hang.
+func TestStalledEngine(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "stalled.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	cli, err := client.NewClientWithOpts(client.WithHost("unix://"+sock), client.WithVersion("1.41"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	s, _ := New(testConfig(), cli, nil)
+	start := time.Now()
+	_, err = s.Run(context.Background(), Request{Code: "print(1)", Timeout: time.Second})
+	if !errors.Is(err, ErrEngine) || !strings.Contains(err.Error(), "fix:") {
+		t.Fatalf("err %v, want ErrEngine with a fix", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("stalled engine held the call for %s", took)
+	}
+}
+
+func TestUnreachableEngine(t *testing.T) {
+	cli, err := client.NewClientWithOpts(client.WithHost("unix:///nonexistent/docker.sock"), client.WithVersion("1.41"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := New(testConfig(), cli, nil)
+	_, err = s.Run(context.Background(), Request{Code: "print(1)", Timeout: time.Second})
+	if !errors.Is(err, ErrEngine) || !strings.Contains(err.Error(), "start the Docker engine") {
+		t.Fatalf("err %v", err)
+	}
+}
