@@ -41,7 +41,10 @@ test: image vet
 	$(GO) test -race -count=1 -timeout 14m ./...
 	$(MAKE) --no-print-directory fuzz
 
+# One table from one run: pycage warm and cold through the MCP server against the
+# one-container-per-call reference and the engine floor; then the redactor and the policy.
 bench: image
+	$(GO) run ./cmd/pycage-bench -bin ./$(BIN) -n 40
 	$(GO) test -run='^$$' -bench=. -benchmem ./redact/ ./sandbox/policy/
 
 clean:

@@ -3,7 +3,23 @@
 # frame the server finds by a per-call marker. It is not a security boundary: the container is.
 import json as _json
 import os as _os
+import select as _select
 import sys as _sys
+
+
+def _pycage_warm_up():
+    """Pays for imports while the container idles in the pool, not on a call's clock (an
+    import costs milliseconds on an overlay file system). A container started for a call
+    already has its payload waiting and skips this: the call would only wait longer."""
+    warm = _os.environ.pop("PYCAGE_WARM_IMPORTS", "")
+    if _select.select([0], [], [], 0)[0]:
+        return
+    for name in ["linecache", "threading", "traceback"] + warm.split(","):
+        if name.strip():
+            try:
+                __import__(name.strip())
+            except Exception:
+                pass
 
 
 def _pycage_read_payload():
@@ -36,13 +52,7 @@ def _pycage_exit_code(exc):
 
 
 def _pycage_main():
-    # Warm imports happen while the container waits in the pool, before any code arrives.
-    for name in (_os.environ.pop("PYCAGE_WARM_IMPORTS", "") or "").split(","):
-        if name.strip():
-            try:
-                __import__(name.strip())
-            except Exception:
-                pass
+    _pycage_warm_up()
     payload = _pycage_read_payload()
     # From here on stdin is empty: input() and child processes see EOF at once.
     devnull = _os.open(_os.devnull, _os.O_RDONLY)
@@ -62,20 +72,23 @@ def _pycage_main():
     except SystemExit as exc:
         exit_code = _pycage_exit_code(exc)
     except BaseException as exc:  # KeyboardInterrupt and friends end the snippet, not the runner
-        import traceback
-
         tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
         try:
+            import linecache
+            import traceback
+
+            # Tracebacks show the lines of the code, as they would for a file.
+            linecache.cache["<code>"] = (len(code), None, code.splitlines(True), "<code>")
             traceback.print_exception(type(exc), exc, tb)
         except Exception:
             pass
         exit_code = 1
-    try:
-        import threading
-
-        threading._shutdown()  # join non-daemon threads, as a normal interpreter exit would
-    except BaseException:
-        pass
+    threading = _sys.modules.get("threading")  # no threading module: no threads to join
+    if threading is not None:
+        try:
+            threading._shutdown()  # join non-daemon threads, as a normal interpreter exit would
+        except BaseException:
+            pass
     try:
         import atexit
 

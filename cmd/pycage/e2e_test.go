@@ -107,7 +107,7 @@ func TestRunPythonBasics(t *testing.T) {
 		{"exception gives a traceback", map[string]any{"code": "def f():\n    return 1/0\nprint('before')\nf()\n"}, "error", 1,
 			func(t *testing.T, out, stderr string, _ any) {
 				if out != "before\n" || !strings.Contains(stderr, "Traceback") || !strings.Contains(stderr, "ZeroDivisionError") ||
-					!strings.Contains(stderr, `File "<code>", line 2, in f`) {
+					!strings.Contains(stderr, `File "<code>", line 2, in f`) || !strings.Contains(stderr, "return 1/0") {
 					t.Errorf("stdout %q stderr %q", out, stderr)
 				}
 				if strings.Contains(stderr, "_pycage") || strings.Contains(stderr, "runner") {
