@@ -29,6 +29,8 @@ const (
 	DefaultResultLimit     = 256 << 10 // bytes of JSON for the result global
 	DefaultOutputMargin    = 4 << 10   // extra bytes kept around a cut so redaction sees whole secrets
 	DefaultPool            = 2
+	DefaultMaxImages       = 4
+	DefaultImageBudget     = 384 << 10 // bytes of PNG per call (512 KiB once base64-encoded)
 	DefaultPoolMaxAge      = 10 * time.Minute
 )
 
@@ -60,6 +62,8 @@ type Config struct {
 	Pool            int           // started containers kept ready; 0 starts one per call
 	PoolMaxAge      time.Duration // an idle pooled container older than this is replaced
 	WarmImports     []string      // modules the runner imports while it waits for a call
+	MaxImages       int           // matplotlib figures returned per call; 0 returns none
+	ImageBudget     int           // bytes of PNG per call, all figures together
 }
 
 // DefaultConfig returns a Config with the documented defaults.
@@ -79,6 +83,8 @@ func DefaultConfig() Config {
 		TimeoutGrace:    5 * time.Second,
 		EngineTimeout:   defaultEngineTimeout,
 		PoolMaxAge:      DefaultPoolMaxAge,
+		MaxImages:       DefaultMaxImages,
+		ImageBudget:     DefaultImageBudget,
 	}
 }
 
@@ -102,5 +108,6 @@ func (c Config) validate() error {
 	check(c.Instance != "", "instance id is empty")
 	check(c.EngineTimeout > 0, "engine timeout must be positive")
 	check(c.Pool >= 0 && c.Pool <= 64, "pool size %d is outside 0 to 64", c.Pool)
+	check(c.MaxImages >= 0 && c.ImageBudget >= 0, "image limits must not be negative")
 	return errors.Join(errs...)
 }

@@ -74,7 +74,7 @@ func (s *Sandbox) attachAndStart(ctx context.Context, id string) (*started, erro
 		stdout: newCapture(half, half), stderr: newCapture(half, half),
 		budget: newBudget(s.cfg.HardOutputLimit), streamDone: make(chan error, 1), born: time.Now(),
 	}
-	c.outFrames = newFrameSplitter(c.stdout, c.marker, s.cfg.ResultLimit+64)
+	c.outFrames = newFrameSplitter(c.stdout, c.marker, s.cfg.ResultLimit+s.cfg.ImageBudget*4/3+s.cfg.MaxImages*8+256)
 	c.errFrames = newFrameSplitter(c.stderr, c.marker, 64)
 	go func() {
 		_, err := stdcopy.StdCopy(limited{c.outFrames, c.budget}, limited{c.errFrames, c.budget}, conn.Reader)

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,6 +41,7 @@ type Result struct {
 	Duration  time.Duration   // from sending the code to the end of the run
 	Container string          // the container's id
 	Warm      bool            // the container came from the pool
+	Images    [][]byte        // PNGs of the code's matplotlib figures
 }
 
 // Sandbox runs snippets in fresh containers, at most Config.Concurrency at a time. A
@@ -116,7 +119,8 @@ func (s *Sandbox) take(ctx context.Context) (*started, bool, error) {
 // runner's frames on both streams (the fast path), or the container's exit, a limit, or ctx.
 func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result, error) {
 	res := Result{ExitCode: -1, Container: c.id}
-	in, err := encodePayload(payload{Marker: c.marker, Code: req.Code, InputData: req.InputData, ResultLimit: s.cfg.ResultLimit})
+	in, err := encodePayload(payload{Marker: c.marker, Code: req.Code, InputData: req.InputData,
+		ResultLimit: s.cfg.ResultLimit, MaxImages: s.cfg.MaxImages, ImageBudget: s.cfg.ImageBudget})
 	if err != nil {
 		return res, err
 	}
@@ -185,6 +189,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 	fr, framed := c.outFrames.last()
 	if framed && killed == "" {
 		res.Result = fr.Result
+		res.Images = pngs(fr.Images, s.cfg.MaxImages)
 		if !exited {
 			exitCode = fr.ExitCode
 		}
@@ -201,4 +206,16 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 		res.Status = StatusError
 	}
 	return res, nil
+}
+
+// pngs decodes the frame's images, keeping only real PNGs, at most max of them.
+func pngs(b64 []string, max int) [][]byte {
+	var out [][]byte
+	for _, s := range b64 {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err == nil && len(out) < max && bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+			out = append(out, b)
+		}
+	}
+	return out
 }

@@ -25,6 +25,8 @@ type payload struct {
 	Code        string          `json:"code"`
 	InputData   json.RawMessage `json:"input_data,omitempty"`
 	ResultLimit int             `json:"result_limit"`
+	MaxImages   int             `json:"max_images"`
+	ImageBudget int             `json:"image_budget"`
 }
 
 func newMarker() string {
@@ -50,6 +52,7 @@ func encodePayload(p payload) ([]byte, error) {
 type frame struct {
 	ExitCode int             `json:"exit_code"`
 	Result   json.RawMessage `json:"result,omitempty"`
+	Images   []string        `json:"images,omitempty"` // base64 PNGs
 }
 
 // frameSplitter sits in front of the stdout capture. User output passes through to out; from

@@ -22,6 +22,66 @@ def _pycage_warm_up():
                 pass
 
 
+class _PycageFigures:
+    """Collects matplotlib figures as PNGs, within a count and a byte budget. The container's
+    MPLBACKEND names the module this installs, so plt.show() hands the open figures here and
+    closes them, as an interactive backend would; figures still open at the end are taken too.
+    Nothing is imported unless the code imports matplotlib."""
+
+    def __init__(self, max_count, budget):
+        self.max_count, self.budget, self.pngs, self.dropped = max_count, budget, [], 0
+
+    def install(self):
+        import types
+
+        mod = types.ModuleType("_pycage_mpl")
+
+        def backend_attr(name):  # everything but show comes from the Agg backend, lazily
+            from matplotlib.backends import backend_agg
+
+            return getattr(backend_agg, name)
+
+        mod.__getattr__ = backend_attr
+        mod.show = self.show
+        _sys.modules["_pycage_mpl"] = mod
+
+    def show(self, *args, **kwargs):
+        plt = _sys.modules.get("matplotlib.pyplot")
+        if plt is None:
+            return
+        for num in plt.get_fignums():
+            self.take(plt.figure(num))
+        plt.close("all")
+
+    def take(self, fig):
+        import io
+
+        if len(self.pngs) >= self.max_count:
+            self.dropped += 1
+            return
+        used = sum(len(p) for p in self.pngs)
+        for dpi in (100, 72, 50, 36):
+            buf = io.BytesIO()
+            try:
+                fig.savefig(buf, format="png", dpi=dpi)
+            except Exception as exc:
+                _pycage_note("a figure could not be rendered (%s: %s)" % (type(exc).__name__, exc))
+                return
+            if used + len(buf.getvalue()) <= self.budget:
+                self.pngs.append(buf.getvalue())
+                return
+        self.dropped += 1
+
+    def finish(self):
+        self.show()
+        if self.dropped:
+            _pycage_note("%d figure(s) not returned: at most %d figures and %d KiB of PNG per call"
+                         % (self.dropped, self.max_count, self.budget // 1024))
+        import base64
+
+        return [base64.b64encode(p).decode() for p in self.pngs]
+
+
 def _pycage_read_payload():
     src = _sys.stdin.buffer
     header = src.readline(32)
@@ -62,6 +122,9 @@ def _pycage_main():
 
     marker = payload["marker"].encode()
     limit = int(payload["result_limit"])
+    figures = _PycageFigures(int(payload.get("max_images", 0)), int(payload.get("image_budget", 0)))
+    if figures.max_count > 0:
+        figures.install()
     user = {"__name__": "__main__", "__builtins__": __builtins__, "INPUT_DATA": payload.get("input_data")}
     code = payload["code"]
     del payload
@@ -96,6 +159,12 @@ def _pycage_main():
     except BaseException:
         pass
 
+    images = []
+    if figures.max_count > 0 and "matplotlib.pyplot" in _sys.modules:
+        try:
+            images = figures.finish()
+        except BaseException as exc:
+            _pycage_note("figures could not be collected (%s: %s)" % (type(exc).__name__, exc))
     frame = {"exit_code": exit_code}
     if "result" in user:
         try:
@@ -113,10 +182,12 @@ def _pycage_main():
             stream.flush()
         except BaseException:
             pass
+    body = '{"exit_code":%d' % exit_code
     if "result_json" in frame:
-        body = '{"exit_code":%d,"result":%s}' % (exit_code, frame["result_json"])
-    else:
-        body = '{"exit_code":%d}' % exit_code
+        body += ',"result":' + frame["result_json"]
+    if images:
+        body += ',"images":' + _json.dumps(images)
+    body += "}"
     # The result frame on stdout, then an end mark on stderr: once the server has both, it has
     # everything the runner wrote on either stream and need not wait for the container's exit.
     _pycage_write(1, marker + body.encode() + b"\n")

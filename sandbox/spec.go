@@ -30,6 +30,7 @@ func (c Config) containerSpec() (*container.Config, *container.HostConfig) {
 		"LANG=C.UTF-8",
 		"HOME=/tmp",
 		"MPLCONFIGDIR=/tmp",
+		"MPLBACKEND=module://_pycage_mpl", // the runner's: plt.show() returns figures as PNGs
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 	}, c.Env...)
 	if len(c.WarmImports) > 0 {

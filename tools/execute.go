@@ -69,6 +69,9 @@ type Outcome struct {
 	Truncated   bool   `json:"truncated" jsonschema:"true when stdout or stderr was cut to the output limit"`
 	DurationMS  int64  `json:"duration_ms" jsonschema:"wall-clock run time of the code in milliseconds"`
 	Redactions  int    `json:"redactions" jsonschema:"how many spans that looked like secrets were replaced by [REDACTED:...]"`
+	Images      int    `json:"images" jsonschema:"how many matplotlib figures came back as PNG image content (not repeated here)"`
+
+	PNGs [][]byte `json:"-"` // the figures, sent as image content
 }
 
 // IsError reports whether the outcome is anything but ok.
@@ -158,6 +161,7 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 	out.Stderr, t2, n2 = clip(res.Stderr, p.OutputLimit, p.Limits.OutputMargin, p.Redactor)
 	out.Truncated = t1 || t2
 	out.Redactions = n1 + n2
+	out.PNGs, out.Images = res.Images, len(res.Images)
 	if len(res.Result) > 0 {
 		var n int
 		out.Result, n = p.redactResult(res.Result)

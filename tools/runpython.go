@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,6 +39,9 @@ func (p *Pipeline) Tool() mcp.Tool {
 		}),
 	)
 	t.RawInputSchema = p.inputSchema(t.RawInputSchema)
+	if st, ok := t.OutputSchema.Properties["status"].(map[string]any); ok {
+		st["enum"] = []string{"ok", "error", "timeout", "oom", "output_limit", StatusRejected}
+	}
 	return t
 }
 
@@ -69,9 +73,9 @@ func (p *Pipeline) description() string {
 	return fmt.Sprintf("Run Python 3 code in a fresh, isolated sandbox container and return its stdout, stderr and result. "+
 		"No network, read-only file system except a %s /tmp, nothing persists between calls. "+
 		"Set a global variable `result` to return JSON data; read input from the global `INPUT_DATA`. "+
-		"Limits: %s memory, %s time by default (timeout_seconds up to %s). "+
+		"Limits: %s memory, %g s by default (timeout_seconds up to %g). "+
 		"Anything resembling a secret or API key in the output is replaced by [REDACTED:...].",
-		mib(p.Limits.TmpfsSize), mib(p.Limits.Memory), p.DefaultTimeout, p.MaxTimeout)
+		mib(p.Limits.TmpfsSize), mib(p.Limits.Memory), p.DefaultTimeout.Seconds(), p.MaxTimeout.Seconds())
 }
 
 func mib(n int64) string {
@@ -108,11 +112,11 @@ func (p *Pipeline) toolResult(out *Outcome) *mcp.CallToolResult {
 			c.Stderr = appendNote(c.Stderr, "pycage: the result is too large to return once escaped as JSON; it was dropped")
 			o = &c
 		}
-		res := &mcp.CallToolResult{
-			Content:           []mcp.Content{mcp.NewTextContent(renderText(o, limit > 4<<10))},
-			StructuredContent: o,
-			IsError:           o.IsError(),
+		content := []mcp.Content{mcp.NewTextContent(renderText(o, limit > 4<<10))}
+		for _, png := range o.PNGs {
+			content = append(content, mcp.NewImageContent(base64.StdEncoding.EncodeToString(png), "image/png"))
 		}
+		res := &mcp.CallToolResult{Content: content, StructuredContent: o, IsError: o.IsError()}
 		if b, err := json.Marshal(res); err == nil && len(b) <= maxToolResult || limit < 1<<10 {
 			return res
 		}
@@ -147,6 +151,9 @@ func renderText(o *Outcome, withResult bool) string {
 	}
 	if o.Redactions > 0 {
 		fmt.Fprintf(&b, ", %d secret(s) redacted", o.Redactions)
+	}
+	if o.Images > 0 {
+		fmt.Fprintf(&b, ", %d figure(s) attached as images", o.Images)
 	}
 	fmt.Fprintf(&b, " (execution_id %s)\n", o.ExecutionID)
 	section := func(name, body string) {

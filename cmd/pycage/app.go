@@ -97,6 +97,7 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 	sc.Concurrency = cfg.Concurrency
 	sc.Runtime = cfg.Runtime
 	sc.Pool = cfg.Pool
+	sc.MaxImages = cfg.MaxImages
 	sc.EngineTimeout = cfg.EngineTimeout
 	sc.WarmImports = cfg.WarmImports
 	sc.Instance = rand.Text()[:16]

@@ -35,6 +35,7 @@ type Config struct {
 	MaxCode         int64
 	Concurrency     int
 	Pool            int
+	MaxImages       int
 	WarmImports     []string
 	Secrets         []string
 	EnvFile         string
@@ -106,6 +107,15 @@ var settings = []setting{
 				return fmt.Errorf("%q is not a whole number from 0 to 64", v)
 			}
 			c.Pool = n
+			return nil
+		}},
+	{"max-images", "matplotlib figures returned per call as PNG images (512 KiB in all); 0 returns none", constDef("4"),
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 16 {
+				return fmt.Errorf("%q is not a whole number from 0 to 16", v)
+			}
+			c.MaxImages = n
 			return nil
 		}},
 	{"warm-imports", "comma-separated modules pooled containers import before a call arrives", constDef(""),

@@ -5,6 +5,7 @@
 //	pycage run [-c CODE | FILE | -]   one snippet through the same pipeline
 //	pycage doctor                     check the engine, the image and the limits
 //	pycage image build [--flavor F]   build the default image offline from Debian packages
+//	pycage mcp-config                 print a ready MCP client configuration
 //	pycage version
 package main
 
@@ -85,6 +86,7 @@ commands:
       [--input JSON] [--timeout DUR] [--json]
   doctor                       check the Docker engine, the image, the limits and the secrets
   image build [--flavor NAME]  build the Python image offline from Debian packages
+  mcp-config [flags]           print a ready MCP client configuration for this binary
   version                      print the version
 
 Every setting is a flag of serve, run and doctor and a PYCAGE_ variable; see "pycage serve -h".
@@ -107,6 +109,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdDoctor(ctx, args[1:], stdout, stderr)
 	case "image":
 		return cmdImage(ctx, args[1:], stdout, stderr)
+	case "mcp-config":
+		return cmdMCPConfig(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "pycage", version)
 		return nil

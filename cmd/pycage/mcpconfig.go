@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// cmdMCPConfig prints a ready MCP client configuration (Claude Desktop's mcpServers shape)
+// that starts this binary by its absolute path with the settings now in effect: every
+// PYCAGE_ variable set in the environment and every setting given as a flag. Secret values
+// are never printed: PYCAGE_SECRETS names them, the server reads them at start.
+func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pycage mcp-config", flag.ContinueOnError)
+	name := fs.String("name", "pycage", "the server's name in the client configuration")
+	vals := registerSettings(fs)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: exitUsage}
+	}
+	if fs.NArg() > 0 {
+		return usageError("mcp-config takes flags only, got %q", fs.Args())
+	}
+	if _, err := resolveConfig(fs, vals, os.Getenv); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find this binary: %w", err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return fmt.Errorf("find this binary: %w", err)
+	}
+	env := map[string]string{}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range settings {
+		if set[s.flag] {
+			env[s.env()] = *vals[s.flag]
+		} else if v, ok := os.LookupEnv(s.env()); ok && v != "" {
+			env[s.env()] = v
+		}
+	}
+	for _, k := range []string{"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_API_VERSION"} {
+		if v, ok := os.LookupEnv(k); ok && v != "" {
+			env[k] = v
+		}
+	}
+	for _, k := range []string{"PYCAGE_ENV_FILE", "PYCAGE_SECRETS_DIR", "PYCAGE_AUDIT_LOG"} {
+		if v := env[k]; v != "" && !filepath.IsAbs(v) {
+			if abs, err := filepath.Abs(v); err == nil {
+				env[k] = abs // a client starts the server in a directory of its own choosing
+			}
+		}
+	}
+	server := map[string]any{"command": exe, "args": []string{"serve"}, "env": env}
+	out, err := json.MarshalIndent(map[string]any{"mcpServers": map[string]any{*name: server}}, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, string(out))
+	return nil
+}

@@ -1,0 +1,62 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/pycage/pycage/sandbox"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestToolsListGolden pins the tools/list JSON (schema, output schema, annotations) that
+// clients and their configs see. Refresh with: go test ./tools -run Golden -update
+func TestToolsListGolden(t *testing.T) {
+	p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) { return sandbox.Result{}, nil })
+	c, err := client.NewInProcessClient(NewServer(p, "golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(list.Tools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	json.Indent(&got, raw, "", "  ")
+	got.WriteByte('\n')
+	path := filepath.Join("testdata", "tools_list.golden.json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with -update)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("tools/list changed; if that is intended, run go test ./tools -run Golden -update\ngot:\n%s", got.Bytes())
+	}
+}
