@@ -1,6 +1,9 @@
 package sandbox
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // Output is what one stream wrote, bounded: the first and the last bytes, and how many were
 // written in all. When Total == len(Head)+len(Tail), Head and Tail are contiguous and nothing
@@ -14,8 +17,10 @@ type Output struct {
 // Dropped is the number of bytes between Head and Tail that were not kept.
 func (o Output) Dropped() int64 { return o.Total - int64(len(o.Head)) - int64(len(o.Tail)) }
 
-// capture keeps the head and the tail of a stream in fixed memory and counts the rest.
+// capture keeps the head and the tail of a stream in fixed memory and counts the rest. The
+// demultiplexer writes while progress reports read, hence the lock.
 type capture struct {
+	mu               sync.Mutex
 	headMax, tailMax int
 	head             []byte
 	tail             []byte // the last tailMax bytes live at the end of tail; it is compacted when it doubles
@@ -27,6 +32,8 @@ func newCapture(headMax, tailMax int) *capture {
 }
 
 func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	n := len(p)
 	c.total += int64(n)
 	if room := c.headMax - len(c.head); room > 0 {
@@ -48,8 +55,26 @@ func (c *capture) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// recent returns (a copy of) the last n bytes kept, and the total written so far.
+func (c *capture) recent(n int) ([]byte, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b []byte
+	if c.total <= int64(len(c.head)+len(c.tail)) {
+		b = append(append(b, c.head...), c.tail...) // contiguous
+	} else {
+		b = c.tail
+	}
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return append([]byte(nil), b...), c.total
+}
+
 // output returns the captured stream; the slices are copies.
 func (c *capture) output() Output {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	tail := c.tail
 	if len(tail) > c.tailMax {
 		tail = tail[len(tail)-c.tailMax:]

@@ -29,6 +29,21 @@ type Request struct {
 	Code      string          // Python 3 source
 	InputData json.RawMessage // JSON object exposed as INPUT_DATA; nil for None
 	Timeout   time.Duration   // wall-clock limit from the moment the code is sent
+
+	// Progress, if set, is called about once a second while the code runs, with up to
+	// ProgressWindow bytes of the latest raw (unredacted) output of each stream.
+	Progress       func(Progress)
+	ProgressWindow int
+}
+
+// ProgressInterval is how often Request.Progress is called.
+const ProgressInterval = time.Second
+
+// Progress is a running call's state.
+type Progress struct {
+	Elapsed                  time.Duration
+	Stdout, Stderr           []byte // the latest output, raw: redact before it leaves
+	StdoutTotal, StderrTotal int64
 }
 
 // Result is what came out of one run. Output is raw (unredacted) and bounded.
@@ -134,6 +149,12 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 	}()
 	timer := time.NewTimer(req.Timeout)
 	defer timer.Stop()
+	var tick <-chan time.Time
+	if req.Progress != nil {
+		t := time.NewTicker(ProgressInterval)
+		defer t.Stop()
+		tick = t.C
+	}
 
 	var (
 		exited, drained  bool
@@ -172,6 +193,11 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 			killed = StatusTimeout
 			s.kill(ctx, c.id)
 			timer.Reset(s.cfg.TimeoutGrace)
+		case <-tick:
+			p := Progress{Elapsed: time.Since(begin)}
+			p.Stdout, p.StdoutTotal = c.stdout.recent(req.ProgressWindow)
+			p.Stderr, p.StderrTotal = c.stderr.recent(req.ProgressWindow)
+			req.Progress(p)
 		case <-ctx.Done():
 			return res, fmt.Errorf("run cancelled: %w", context.Cause(ctx))
 		}

@@ -55,6 +55,7 @@ type Args struct {
 	Code      string
 	InputData json.RawMessage // a JSON object or nil
 	Timeout   time.Duration   // 0 for the default
+	Progress  ProgressFunc    // nil: no progress reports
 }
 
 // Outcome is a call's result as the model sees it (the tool's structuredContent). Every string
@@ -101,7 +102,11 @@ func (p *Pipeline) Execute(ctx context.Context, args Args) (*Outcome, error) {
 		}
 		return p.finish(&rec, p.rejected(id, err.Error()), sandbox.Result{}), nil
 	}
-	res, err := p.Runner.Run(ctx, sandbox.Request{Code: args.Code, InputData: args.InputData, Timeout: timeout})
+	req := sandbox.Request{Code: args.Code, InputData: args.InputData, Timeout: timeout}
+	if args.Progress != nil {
+		req.Progress, req.ProgressWindow = p.progress(args.Progress)
+	}
+	res, err := p.Runner.Run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			log.Info("call cancelled", "after", time.Since(start).Round(time.Millisecond))

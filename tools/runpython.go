@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
 
 // ToolName is the name of the tool, a public contract.
@@ -92,11 +94,26 @@ func (p *Pipeline) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 	if err != nil {
 		return p.toolResult(p.rejected(newID(), err.Error())), nil
 	}
+	if req.Params.Meta != nil && req.Params.Meta.ProgressToken != nil {
+		args.Progress = progressNotifier(ctx, req.Params.Meta.ProgressToken)
+	}
 	out, err := p.Execute(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	return p.toolResult(out), nil
+}
+
+// progressNotifier sends notifications/progress for a call that asked for them.
+func progressNotifier(ctx context.Context, token mcp.ProgressToken) ProgressFunc {
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return nil
+	}
+	return func(elapsed time.Duration, message string) {
+		srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationProgress), map[string]any{
+			"progressToken": token, "progress": elapsed.Seconds(), "message": message})
+	}
 }
 
 // toolResult renders an outcome as structured content plus a text the model reads easily,

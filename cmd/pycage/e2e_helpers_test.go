@@ -147,6 +147,9 @@ func newServer(t testing.TB, env ...string) *mcpServer {
 	serversMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if err := c.Start(ctx); err != nil { // wires notifications to OnNotification handlers
+		t.Fatalf("start client: %v", err)
+	}
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
 	init.Params.ClientInfo = mcp.Implementation{Name: "pycage-test", Version: "1"}

@@ -46,13 +46,24 @@ type Recipe struct {
 	Ref      string   // the image reference to tag, e.g. pycage/python:3.11
 	Suite    string   // Debian suite
 	Packages []string // Debian packages on top of minbase
+	// Purge are packages removed after the install although others depend on them: dead
+	// weight the flavor's modules never load (compilers and headers pulled in by
+	// python3-fonttools' dependency on scipy and sympy, for instance).
+	Purge []string
 }
 
 // Flavors are the recipes `pycage image build --flavor` knows.
 var Flavors = map[string]Recipe{
 	"python": {Flavor: "python", Ref: "pycage/python:3.11", Suite: "bookworm", Packages: []string{"python3"}},
 	"datascience": {Flavor: "datascience", Ref: "pycage/python:3.11-datascience", Suite: "bookworm",
-		Packages: []string{"python3", "python3-numpy", "python3-pandas", "python3-matplotlib"}},
+		Packages: []string{"python3", "python3-numpy", "python3-pandas", "python3-matplotlib"},
+		Purge: []string{"python3-sympy", "python3-mpmath", "python3-scipy", "python3-pythran", "python3-beniget",
+			"python3-gast", "python3-lxml", "python3-dev", "python3-all-dev", "python3.11-dev", "libpython3.11-dev",
+			"libpython3-dev", "libpython3-all-dev", "gcc", "gcc-12", "g++", "g++-12", "cpp", "cpp-12", "libgcc-12-dev",
+			"libstdc++-12-dev", "libc6-dev", "linux-libc-dev", "libasan8", "libtsan2", "liblsan0", "libubsan1",
+			"libcc1-0", "libisl23", "libmpc3", "libmpfr6", "binutils", "binutils-common", "binutils-x86-64-linux-gnu",
+			"libbinutils", "libctf0", "libctf-nobfd0", "libgprofng0", "libjansson4", "libcrypt-dev", "libnsl-dev",
+			"libtirpc-dev", "rpcsvc-proto", "libexpat1-dev", "zlib1g-dev", "libjs-jquery-ui", "libjs-jquery"}},
 }
 
 // excluded paths are never unpacked: documentation, manuals and translations are dead weight
@@ -83,8 +94,13 @@ func (r Recipe) args() []string {
 		`--customize-hook=chroot "$1" ln -sf python3 /usr/bin/python`,
 		// The byte-compiled modules Debian's postinst wrote stay: without them every import
 		// compiles from source on each call (the root is read-only, nothing is cached).
-		`--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*`,
-		r.Suite, "-")
+		`--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*`)
+	if len(r.Purge) > 0 {
+		// Only what is installed, so a package missing from a later suite does not fail.
+		a = append(a, `--customize-hook=chroot "$1" sh -c 'dpkg-query -W -f "\${Package}\n" `+strings.Join(r.Purge, " ")+
+			` 2>/dev/null | xargs -r dpkg --purge --force-depends >/dev/null'`)
+	}
+	a = append(a, r.Suite, "-")
 	return a
 }
 

@@ -9,10 +9,17 @@ for _ in range(10):
         os._exit(0)
 for _ in range(10):
     os.wait()                   # reap our own children
+def zombies():
+    found = []
+    for p in os.listdir("/proc"):
+        try:
+            if p.isdigit() and " Z " in open("/proc/%s/stat" % p).read():
+                found.append(p)
+        except OSError:  # the process went away meanwhile
+            pass
+    return found
 deadline = time.time() + 5
-while time.time() < deadline:
-    zombies = [p for p in os.listdir("/proc") if p.isdigit() and " Z " in open("/proc/%s/stat" % p).read()]
-    if not zombies:
-        break
+while zombies() and time.time() < deadline:
     time.sleep(0.05)
-print("no zombies" if not zombies else "zombies: %s" % zombies)
+left = zombies()
+print("no zombies" if not left else "zombies: %s" % left)
