@@ -81,6 +81,10 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid PYCAGE_POLICY: %w", err)}
 	}
+	maxCode := int(cfg.MaxCode)
+	if m := pol.MaxCode(); m > 0 && m < maxCode {
+		maxCode = m // a policy file may lower the limit, never raise it
+	}
 	a.docker, err = sandbox.NewClient()
 	if err != nil {
 		return nil, &exitError{code: exitInfra, err: fmt.Errorf("docker client: %w", err)}
@@ -121,7 +125,7 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 		Redactor:       a.redactor,
 		DefaultTimeout: cfg.Timeout,
 		MaxTimeout:     cfg.MaxTimeout,
-		MaxCode:        int(cfg.MaxCode),
+		MaxCode:        maxCode,
 		OutputLimit:    int(cfg.OutputLimit),
 		Log:            a.log,
 		Limits:         sc,

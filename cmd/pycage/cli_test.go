@@ -35,6 +35,8 @@ func TestCLIRun(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "snippet.py")
 	os.WriteFile(file, []byte("print('from a file')\nresult = {'n': INPUT_DATA['n'] + 1}\n"), 0o600)
 	secret := "cli-" + strings.Repeat("q", 20)
+	badPolicy := filepath.Join(t.TempDir(), "bad.policy")
+	os.WriteFile(badPolicy, []byte("base default\ndney call x\n"), 0o600)
 	tests := []struct {
 		name     string
 		stdin    string
@@ -66,6 +68,14 @@ func TestCLIRun(t *testing.T) {
 			"[REDACTED:CLI_TEST_TOKEN]\n", "[REDACTED:CLI_TEST_TOKEN]", 0},
 		{"missing injected secret stops start-up", "", []string{"PYCAGE_SECRETS=NOT_SET_ANYWHERE"}, []string{"run", "-c", "print(1)"}, "", "NOT_SET_ANYWHERE", exitUsage},
 		{"version", "", nil, []string{"version"}, "pycage ", "", 0},
+		{"policy file allows its imports", "", []string{"PYCAGE_POLICY=../../examples/policy.example"},
+			[]string{"run", "-c", "import math, statistics\nprint(statistics.mean([1, 2, 3]))"}, "2\n", "", 0},
+		{"policy file rejects an import off its list", "", []string{"PYCAGE_POLICY=../../examples/policy.example"},
+			[]string{"run", "-c", "import math\nimport socket"}, "", `rule "import"`, exitRejected},
+		{"policy file lowers the code limit", "", []string{"PYCAGE_POLICY=../../examples/policy.example"},
+			[]string{"run", "-c", "x = 1\n" + strings.Repeat("#", 70<<10)}, "", "over the limit of 65536 bytes", exitRejected},
+		{"policy file mistakes stop start-up with line numbers", "", []string{"PYCAGE_POLICY=" + badPolicy},
+			[]string{"run", "-c", "print(1)"}, "", "bad.policy:2: unknown directive", exitUsage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

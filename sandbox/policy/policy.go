@@ -16,10 +16,10 @@
 // (ｅｖａｌ) do not slip through. The strict policy adds open( and also
 // matches the raw source text, comments and strings included.
 //
-// Deliberate choices: a call of any attribute named eval or exec counts
-// (x.eval(...), so pandas' DataFrame.eval is rejected too), and so does a
-// decorator line ending in eval or exec (@eval calls eval on what follows);
-// "def eval(" and "class exec(" do not. F-strings are read as Python 3.12
+// Deliberate choices: eval and exec count as calls of the builtins, not of
+// methods of that name (model.eval(), df.eval("a + b") and app.exec() pass),
+// and a decorator line ending in eval or exec counts too (@eval calls eval on
+// what follows; so does @x.eval); "def eval(" and "class exec(" do not. F-strings are read as Python 3.12
 // reads them (PEP 701) and t-strings (Python 3.14) like f-strings; for code
 // that older versions accept this changes nothing.
 //
@@ -31,12 +31,56 @@
 // exec of bytes). Compiled from a str, the declaration is ignored. A
 // Violation's Excerpt is user code and may hold a secret: redact it like any
 // other output.
+//
+// # Policy files
+//
+// Parse also reads a policy file (examples/policy.example is a documented
+// one): the built-in policy to start from plus deny rules, an allow-list of
+// importable modules and a size limit. One directive per line; "#" starts a
+// comment (except inside a quoted deny text); blank lines are ignored; words
+// are separated by blanks:
+//
+//	base default|strict|off      the built-in rules to start from; required, the first directive
+//	deny name NAME...            any use of the identifier NAME as a token (x.NAME, def NAME too)
+//	deny call NAME[.NAME]...     a call: the (dotted) name, then "("; blanks, comments and line
+//	                             breaks inside brackets may sit between the tokens (os . system (…));
+//	                             a decorator line ending in the name counts. A single name is a
+//	                             function, not a method: deny call compile rejects compile(…), not
+//	                             re.compile(…); a dotted name also matches after a dot (x.os.system(…))
+//	deny attr NAME.NAME[.NAME]...  the dotted name anywhere, called or not (os.environ.get too)
+//	deny text TEXT               TEXT anywhere in the raw source, comments and strings included,
+//	                             case-sensitive; TEXT is the rest of the line, trimmed, or a Go-quoted
+//	                             string ("#!/bin/sh", "\tx")
+//	allow-imports MODULE...      the top-level modules import statements may name; lines add up
+//	max-code SIZE                the largest code the policy accepts (Policy.MaxCode): a whole number
+//	                             of bytes, or with a unit B, K/KB/KiB or M/MB/MiB (1024-based)
+//
+// Names are ASCII identifiers; a dotted name has at most 8 parts. Several
+// names may follow one deny name, call or attr, or one allow-imports
+// (allow-imports also takes commas). Deny rules add to the base rules, never
+// remove one; each is a Rule named by its pattern (deny call pickle.loads: rule
+// "pickle.loads", "call of pickle.loads (policy file line 4)"). Name, call and
+// attr rules see tokens like the built-in rules: comments and strings never
+// trigger them, code in f-string replacement fields does, identifiers are
+// NFKC-folded. Mistakes are all reported at once, each as "path:line: message".
+//
+// The allow-list is checked on tokens too: every import statement (import
+// a.b as c, d; from a.b import c), at the start of a line, after ";" or the
+// ":" of a one-line if, inside blocks and functions, whose top-level module
+// is not listed, violates the rule "import" at the module name; relative
+// imports (from . import x) and __future__ are always allowed. It sees
+// statements, not what runs: importlib.import_module("socket") and
+// __import__("socket") are caught only by the built-in __import__ rule
+// (default and strict) and by a "deny call importlib.import_module" the
+// operator adds (importing importlib needs it on the allow-list anyway), and
+// modules reachable as attributes of allowed ones (an allowed package that
+// itself imports os exposes it) are not seen at all. Likewise "deny call
+// pickle.loads" does not see "from pickle import loads" followed by
+// loads(...), nor an alias (import pickle as p): leaving pickle off the
+// allow-list does.
 package policy
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // ErrRejected is the error every policy violation matches with errors.Is.
 var ErrRejected = errors.New("rejected by policy")
@@ -44,11 +88,18 @@ var ErrRejected = errors.New("rejected by policy")
 // Policy is a named, immutable set of rules. It is safe for concurrent use.
 // A nil *Policy behaves like the default policy.
 type Policy struct {
-	name  string
-	rules []Rule
-	token []*Rule // rules with a token pattern
-	raw   []*Rule // rules with a substring
+	name    string
+	rules   []Rule
+	token   []*Rule             // rules with a token pattern
+	raw     []*Rule             // rules with a substring
+	byLast  map[tokSpec][]*Rule // token rules by the last token of their pattern; nil for few rules
+	imports *importRule         // the allow-list of imports; nil: any import
+	maxCode int                 // largest accepted code in bytes; 0: no limit of the policy's own
 }
+
+// indexAbove is the number of token rules above which Check finds the rules
+// that may end at a token with a map instead of trying each rule.
+const indexAbove = 16
 
 // Policy names accepted by Parse.
 const (
@@ -74,11 +125,20 @@ func newPolicy(name string, rules []Rule) *Policy {
 			p.raw = append(p.raw, r)
 		}
 	}
+	if len(p.token) > indexAbove {
+		p.byLast = make(map[tokSpec][]*Rule)
+		for _, r := range p.token {
+			last := r.tokens[len(r.tokens)-1]
+			p.byLast[last] = append(p.byLast[last], r)
+		}
+	}
 	return p
 }
 
 // Parse returns the policy named by spec: "default" (also for ""), "strict"
-// or "off". Anything else is an error for now; policy files come later.
+// or "off"; any other spec is the path of a policy file, which is read and
+// parsed (see parseFile). An error names the path and, for a file with
+// mistakes, every mistake found with its line number.
 //
 // default: the names subprocess and __import__, os.system (os . system with
 // blanks allowed between), and calls of eval and exec, matched on Python
@@ -87,19 +147,27 @@ func newPolicy(name string, rules []Rule) *Policy {
 // open( anywhere in the source, comments and strings included; strict thus
 // rejects everything default rejects. off: no rules.
 func Parse(spec string) (*Policy, error) {
-	switch spec {
-	case "", nameDefault:
-		return defaultPolicy, nil
-	case nameStrict:
-		return strictPolicy, nil
-	case nameOff:
-		return offPolicy, nil
+	if p := builtin(spec); p != nil {
+		return p, nil
 	}
-	return nil, fmt.Errorf("policy %q: policy files are not supported yet (use %s, %s or %s)",
-		spec, nameDefault, nameStrict, nameOff)
+	return parseFile(spec)
 }
 
-// Name returns the policy's name: "default", "strict" or "off".
+// builtin returns the built-in policy named name, or nil.
+func builtin(name string) *Policy {
+	switch name {
+	case "", nameDefault:
+		return defaultPolicy
+	case nameStrict:
+		return strictPolicy
+	case nameOff:
+		return offPolicy
+	}
+	return nil
+}
+
+// Name returns the policy's name: "default", "strict", "off", or
+// "file:" followed by the path of a policy file as given to Parse.
 func (p *Policy) Name() string {
 	if p == nil {
 		return nameDefault
@@ -107,7 +175,20 @@ func (p *Policy) Name() string {
 	return p.name
 }
 
-// Rules returns a copy of the policy's rules in the order they are checked.
+// MaxCode returns the largest code, in bytes, that the policy accepts (a
+// policy file's max-code), or 0 when the policy sets no limit of its own, as
+// the built-in policies do. Check does not enforce it: the caller does,
+// together with its own limit (the smaller one wins).
+func (p *Policy) MaxCode() int {
+	if p == nil {
+		return 0
+	}
+	return p.maxCode
+}
+
+// Rules returns a copy of the policy's rules in the order they are checked:
+// for a policy file, the base rules, then the file's deny rules and, with
+// allow-imports, last the rule "import", which has no pattern of its own.
 func (p *Policy) Rules() []Rule {
 	if p == nil {
 		p = defaultPolicy
@@ -124,8 +205,8 @@ func (p *Policy) Check(code string) error {
 		p = defaultPolicy
 	}
 	var h hit
-	if len(p.token) > 0 {
-		matchTokens(code, p.token, &h)
+	if len(p.token) > 0 || p.imports != nil {
+		matchTokens(code, p, &h)
 	}
 	if len(p.raw) > 0 {
 		matchSubstrings(code, p.raw, &h)

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -277,8 +278,10 @@ func TestParse(t *testing.T) {
 			if err == nil || p != nil {
 				t.Fatalf("Parse(%q) = %v, %v; want an error", spec, p, err)
 			}
-			if !strings.Contains(err.Error(), "policy files are not supported yet") || !strings.Contains(err.Error(), spec) {
-				t.Fatalf("Parse(%q) error %q does not name the spec and say files are unsupported", spec, err)
+			// Not a built-in name, so a policy file path; none of these exists.
+			if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), fmt.Sprintf("%q", spec)) ||
+				!strings.Contains(err.Error(), "is not default, strict or off") {
+				t.Fatalf("Parse(%q) error %q does not name the spec, the built-in names and the missing file", spec, err)
 			}
 		})
 	}

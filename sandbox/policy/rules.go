@@ -25,8 +25,14 @@ type tokSpec struct {
 	text string
 }
 
-// maxPattern bounds the tokens of a pattern plus the one before it (notAfter).
-const maxPattern = 8
+// maxDotted bounds the parts of a dotted name in a policy file's deny call
+// and deny attr (a.b.c: three parts).
+const maxDotted = 8
+
+// maxPattern is the size of the token window: the longest pattern (a call of
+// a dotted name of maxDotted parts, 2*maxDotted tokens) plus the token before
+// it (notAfter, notMethod), plus one to spare.
+const maxPattern = 2*maxDotted + 2
 
 func nameTok(s string) tokSpec { return tokSpec{tkName, s} }
 func opTok(s string) tokSpec   { return tokSpec{tkOp, s} }
@@ -91,24 +97,33 @@ func (h *hit) offer(r *Rule, off int) {
 	}
 }
 
-// matchTokens finds the earliest token-pattern match of rules in code.
-func matchTokens(code string, rules []*Rule, h *hit) {
-	m := tokenMatcher{rules: rules, last: make([]tokSpec, len(rules)), left: -1, h: h}
-	for i, r := range rules {
+// matchTokens finds the earliest match in code of p's token rules and, when
+// p has an allow-list of imports, of its import rule.
+func matchTokens(code string, p *Policy, h *hit) {
+	m := tokenMatcher{rules: p.token, byLast: p.byLast, last: make([]tokSpec, len(p.token)), left: -1, h: h}
+	for i, r := range p.token {
 		m.last[i] = r.tokens[len(r.tokens)-1]
+	}
+	if p.imports != nil {
+		m.imports, m.scanning, m.scan = p.imports, true, importScan{start: true}
 	}
 	tokenize(code, m.push)
 }
 
 // tokenMatcher matches token patterns against a window of the last tokens.
 type tokenMatcher struct {
-	rules []*Rule
-	last  []tokSpec         // the last token of each rule's pattern
-	win   [maxPattern]token // ring of the last tokens
-	n     int               // tokens seen
-	left  int               // tokens still to look at after the first match; -1: no match yet
-	deco  bool              // the current logical line starts with "@": a decorator
-	h     *hit
+	rules  []*Rule
+	last   []tokSpec           // the last token of each rule's pattern
+	byLast map[tokSpec][]*Rule // the rules by the last token of their pattern; nil: use last
+	win    [maxPattern]token   // ring of the last tokens
+	n      int                 // tokens seen
+	left   int                 // tokens still to look at after the first match; -1: no match yet
+	deco   bool                // the current logical line starts with "@": a decorator
+
+	imports  *importRule // the allow-list of imports, or nil
+	scan     importScan  // follows import statements
+	scanning bool        // imports is set and no import was rejected yet
+	h        *hit
 }
 
 // push adds t to the window, records the matches that end at t, and reports
@@ -116,21 +131,32 @@ type tokenMatcher struct {
 func (m *tokenMatcher) push(t token) bool {
 	lineStart := m.n == 0 || m.win[(m.n-1)%maxPattern].kind == tkNewline
 	if t.kind == tkNewline && m.deco && !lineStart {
-		m.decorator(m.win[(m.n-1)%maxPattern])
+		m.decorator()
 	}
 	if lineStart {
 		m.deco = t.kind == tkOp && t.text == "@"
 	}
 	m.win[m.n%maxPattern] = t
 	m.n++
-	for i := range m.last {
-		if !tokenIs(t, m.last[i]) {
-			continue
+	if m.byLast != nil {
+		if t.kind == tkName || t.kind == tkOp {
+			for _, r := range m.byLast[tokSpec{t.kind, t.text}] {
+				m.try(r)
+			}
 		}
-		r := m.rules[i]
-		k := len(r.tokens)
-		if k <= m.n && m.tailMatches(r) {
-			m.found(r, m.win[(m.n-k)%maxPattern].off)
+	} else {
+		for i := range m.last {
+			if tokenIs(t, m.last[i]) {
+				m.try(m.rules[i])
+			}
+		}
+	}
+	// After the token rules, so that on a tie (import subprocess) the more
+	// specific deny rule names the violation.
+	if m.scanning {
+		if mod, ok := m.scan.next(t); ok && !m.imports.allows(mod.text) {
+			m.found(m.imports.rule(mod.text), mod.off)
+			m.scanning = false // later imports come later in the source
 		}
 	}
 	if m.left >= 0 {
@@ -140,11 +166,19 @@ func (m *tokenMatcher) push(t token) bool {
 	return true
 }
 
-// decorator records the rules whose name last ends a decorator line.
-func (m *tokenMatcher) decorator(last token) {
+// try records a match of r if the window ends with its pattern.
+func (m *tokenMatcher) try(r *Rule) {
+	if m.tailMatches(r) {
+		m.found(r, m.win[(m.n-len(r.tokens))%maxPattern].off)
+	}
+}
+
+// decorator records the rules whose callee (the pattern without its "(")
+// ends the decorator line that ends now: @eval and @pickle.loads call it.
+func (m *tokenMatcher) decorator() {
 	for _, r := range m.rules {
-		if r.decorator && tokenIs(last, r.tokens[0]) {
-			m.found(r, last.off)
+		if k := len(r.tokens) - 1; r.decorator && m.endsWith(r.tokens[:k]) {
+			m.found(r, m.win[(m.n-k)%maxPattern].off)
 		}
 	}
 }
@@ -158,16 +192,27 @@ func (m *tokenMatcher) found(r *Rule, off int) {
 	}
 }
 
-// tailMatches reports whether the window ends with r's pattern, not preceded
-// by one of r.notAfter.
-func (m *tokenMatcher) tailMatches(r *Rule) bool {
-	k := len(r.tokens)
-	for j := 0; j < k-1; j++ {
-		if !tokenIs(m.win[(m.n-k+j)%maxPattern], r.tokens[j]) {
+// endsWith reports whether the window ends with the tokens p.
+func (m *tokenMatcher) endsWith(p []tokSpec) bool {
+	k := len(p)
+	if k == 0 || k > m.n {
+		return false
+	}
+	for j := range p {
+		if !tokenIs(m.win[(m.n-k+j)%maxPattern], p[j]) {
 			return false
 		}
 	}
-	if m.n > k {
+	return true
+}
+
+// tailMatches reports whether the window ends with r's pattern, not preceded
+// by one of r.notAfter.
+func (m *tokenMatcher) tailMatches(r *Rule) bool {
+	if !m.endsWith(r.tokens) {
+		return false
+	}
+	if k := len(r.tokens); m.n > k {
 		prev := m.win[(m.n-k-1)%maxPattern]
 		for _, na := range r.notAfter {
 			if prev.kind == tkName && prev.text == na {
