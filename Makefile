@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/pycage
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build image run test unit fuzz vet bench clean
+.PHONY: all build image image-datascience run test unit fuzz vet bench clean
 
 all: build
 
@@ -19,6 +19,10 @@ image: build
 	    (apt-get install -y -qq mmdebstrap || (apt-get update -qq && apt-get install -y -qq mmdebstrap)) >/dev/null; \
 	  else echo "pycage needs mmdebstrap to build its image: sudo apt-get install mmdebstrap" >&2; exit 1; fi; }
 	./$(BIN) image build
+
+# The data-science flavor (numpy, pandas, matplotlib) for the figure tests.
+image-datascience: image
+	./$(BIN) image build --flavor datascience
 
 run: image
 	./$(BIN) run --input '{"values": [3, 1, 4, 1, 5, 9, 2, 6]}' examples/stats.py
@@ -37,7 +41,7 @@ fuzz:
 
 # Everything: vet, unit and Docker integration tests (they fail, never skip, without an
 # engine or the image), then the fuzz targets.
-test: image vet
+test: image image-datascience vet
 	$(GO) test -race -count=1 -timeout 14m ./...
 	$(MAKE) --no-print-directory fuzz
 

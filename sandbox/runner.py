@@ -32,18 +32,25 @@ class _PycageFigures:
         self.max_count, self.budget, self.pngs, self.dropped = max_count, budget, [], 0
 
     def install(self):
-        import types
+        _sys.meta_path.append(self)
 
-        mod = types.ModuleType("_pycage_mpl")
+    # The import protocol for the backend module "_pycage_mpl": matplotlib imports it when it
+    # first needs a backend; it is the Agg backend with show() replaced.
+    def find_spec(self, name, path=None, target=None):
+        if name != "_pycage_mpl":
+            return None
+        import importlib.machinery
 
-        def backend_attr(name):  # everything but show comes from the Agg backend, lazily
-            from matplotlib.backends import backend_agg
+        return importlib.machinery.ModuleSpec(name, self)
 
-            return getattr(backend_agg, name)
+    def create_module(self, spec):
+        return None
 
-        mod.__getattr__ = backend_attr
+    def exec_module(self, mod):
+        from matplotlib.backends import backend_agg
+
+        mod.__dict__.update({k: v for k, v in vars(backend_agg).items() if not k.startswith("__")})
         mod.show = self.show
-        _sys.modules["_pycage_mpl"] = mod
 
     def show(self, *args, **kwargs):
         plt = _sys.modules.get("matplotlib.pyplot")
@@ -152,6 +159,13 @@ def _pycage_main():
             threading._shutdown()  # join non-daemon threads, as a normal interpreter exit would
         except BaseException:
             pass
+    # Before the exit functions: matplotlib registers one that closes every figure.
+    images = []
+    if figures.max_count > 0 and "matplotlib.pyplot" in _sys.modules:
+        try:
+            images = figures.finish()
+        except BaseException as exc:
+            _pycage_note("figures could not be collected (%s: %s)" % (type(exc).__name__, exc))
     try:
         import atexit
 
@@ -159,12 +173,6 @@ def _pycage_main():
     except BaseException:
         pass
 
-    images = []
-    if figures.max_count > 0 and "matplotlib.pyplot" in _sys.modules:
-        try:
-            images = figures.finish()
-        except BaseException as exc:
-            _pycage_note("figures could not be collected (%s: %s)" % (type(exc).__name__, exc))
     frame = {"exit_code": exit_code}
     if "result" in user:
         try:
