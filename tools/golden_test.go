@@ -7,7 +7,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -58,5 +60,17 @@ func TestToolsListGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Errorf("tools/list changed; if that is intended, run go test ./tools -run Golden -update\ngot:\n%s", got.Bytes())
+	}
+}
+
+// TestInstructionsFollowTheConfiguration: the server instructions state the live limits.
+func TestInstructionsFollowTheConfiguration(t *testing.T) {
+	p, _ := newPipeline(t, nil)
+	p.Limits.Memory, p.Limits.MaxImages, p.DefaultTimeout = 512<<20, 0, 10*time.Second
+	got := p.instructions()
+	for _, want := range []string{"10 s by default", "512 MiB of memory", "64 MiB of writable /tmp", "1 KiB of output", "not returned as images", "default policy", "`result`", "INPUT_DATA", "no network"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("instructions lack %q:\n%s", want, got)
+		}
 	}
 }

@@ -311,3 +311,49 @@ func TestDoctor(t *testing.T) {
 		t.Errorf("doctor with a missing image: exit %d\n%s", code, out)
 	}
 }
+
+// TestEngineDownKeepsServing: with no engine, a call is an isError result naming the cause and
+// the fix, and the server goes on answering.
+func TestEngineDownKeepsServing(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, "DOCKER_HOST=unix:///nonexistent/docker.sock", "PYCAGE_POOL=1")
+	for id := 1; id <= 2; id++ {
+		r.send(t, callLine(id, map[string]any{"code": "print(1)"}))
+		b, _ := json.Marshal(r.await(t, id))
+		if !strings.Contains(string(b), `"isError":true`) || !strings.Contains(string(b), "start the Docker engine") {
+			t.Errorf("call %d with the engine down: %.400s", id, b)
+		}
+	}
+	r.send(t, `{"jsonrpc":"2.0","id":9,"method":"ping"}`)
+	if resp := r.await(t, 9); resp["error"] != nil {
+		t.Errorf("ping: %v", resp)
+	}
+}
+
+// TestMCPConfig: mcp-config prints a client configuration with this binary's absolute path
+// and the settings in effect, and no secret value.
+func TestMCPConfig(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := runCLI(t, "", []string{"PYCAGE_SECRETS=SOME_KEY", "SOME_KEY=value-" + strings.Repeat("s", 20)}, "mcp-config", "--memory", "512m")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var cfg struct {
+		MCPServers map[string]struct {
+			Command string            `json:"command"`
+			Args    []string          `json:"args"`
+			Env     map[string]string `json:"env"`
+		} `json:"mcpServers"`
+	}
+	if err := json.Unmarshal([]byte(out), &cfg); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	s := cfg.MCPServers["pycage"]
+	if s.Command != pycageBinary(t) || len(s.Args) != 1 || s.Args[0] != "serve" ||
+		s.Env["PYCAGE_MEMORY"] != "512m" || s.Env["PYCAGE_SECRETS"] != "SOME_KEY" {
+		t.Errorf("config %+v", s)
+	}
+	if strings.Contains(out, strings.Repeat("s", 20)) {
+		t.Error("mcp-config printed a secret value")
+	}
+}
