@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/pycage/pycage/sandbox"
@@ -23,20 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // clients and their configs see. Refresh with: go test ./tools -run Golden -update
 func TestToolsListGolden(t *testing.T) {
 	p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) { return sandbox.Result{}, nil })
-	c, err := client.NewInProcessClient(NewServer(p, "golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	list, err := inProcessClient(t, p).ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -263,11 +263,9 @@ func TestToolResultFitsUnderOneMiB(t *testing.T) {
 	}
 }
 
-// TestInProcessServer drives the MCP server in process with mcp-go's client.
-func TestInProcessServer(t *testing.T) {
-	p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
-		return sandbox.Result{Status: sandbox.StatusError, ExitCode: 2, Stderr: output("Traceback\n")}, nil
-	})
+// inProcessClient returns an initialized mcp-go client of p's server, in process.
+func inProcessClient(t *testing.T, p *Pipeline) *client.Client {
+	t.Helper()
 	c, err := client.NewInProcessClient(NewServer(p, "test"))
 	if err != nil {
 		t.Fatal(err)
@@ -281,6 +279,16 @@ func TestInProcessServer(t *testing.T) {
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestInProcessServer drives the MCP server in process with mcp-go's client.
+func TestInProcessServer(t *testing.T) {
+	p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
+		return sandbox.Result{Status: sandbox.StatusError, ExitCode: 2, Stderr: output("Traceback\n")}, nil
+	})
+	c := inProcessClient(t, p)
+	ctx := context.Background()
 	req := mcp.CallToolRequest{}
 	req.Params.Name = ToolName
 	req.Params.Arguments = map[string]any{"code": "raise SystemExit(2)"}

@@ -101,23 +101,9 @@ var settings = []setting{
 			return err
 		}},
 	{"pool", "started containers kept ready (each still serves one call); 0 disables", constDef("2"),
-		func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 64 {
-				return fmt.Errorf("%q is not a whole number from 0 to 64", v)
-			}
-			c.Pool = n
-			return nil
-		}},
+		func(c *Config, v string) (err error) { c.Pool, err = parseRange(v, 0, 64); return }},
 	{"max-images", "matplotlib figures returned per call as PNG images (512 KiB in all); 0 returns none", constDef("4"),
-		func(c *Config, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 16 {
-				return fmt.Errorf("%q is not a whole number from 0 to 16", v)
-			}
-			c.MaxImages = n
-			return nil
-		}},
+		func(c *Config, v string) (err error) { c.MaxImages, err = parseRange(v, 0, 16); return }},
 	{"warm-imports", "comma-separated modules pooled containers import before a call arrives", constDef(""),
 		func(c *Config, v string) error {
 			c.WarmImports = nil
@@ -263,6 +249,15 @@ func parseSize(v string, min int64) (int64, error) {
 	}
 	if n < min {
 		return 0, fmt.Errorf("%q is below the minimum of %s", v, units.BytesSize(float64(min)))
+	}
+	return n, nil
+}
+
+// parseRange accepts a whole number from lo to hi.
+func parseRange(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
 	}
 	return n, nil
 }
