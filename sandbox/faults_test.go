@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -180,5 +181,33 @@ func TestUnreachableEngine(t *testing.T) {
 	_, err = s.Run(context.Background(), Request{Code: "print(1)", Timeout: time.Second})
 	if !errors.Is(err, ErrEngine) || !strings.Contains(err.Error(), "start the Docker engine") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// TestOutputLimitWinsOverFrames: a run whose output passed the hard limit is output_limit even
+// when its frames are there in the same instant (under gVisor the code finishes writing before
+// the kill lands, and the select may take the frames first). Deterministic: everything is ready
+// before execute looks.
+func TestOutputLimitWinsOverFrames(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		s, _ := New(testConfig(), &fakeEngine{}, nil)
+		a, b := net.Pipe()
+		exit := make(chan container.WaitResponse, 1)
+		exit <- container.WaitResponse{StatusCode: 137} // the kill, if execute sends one, lands
+		go io.Copy(io.Discard, b)
+		c := &started{id: "c1", marker: newMarker(), conn: types.NewHijackedResponse(a, ""),
+			waitC: exit, waitErr: make(chan error), stop: func() {},
+			stdout: newCapture(64, 64), stderr: newCapture(64, 64), budget: newBudget(1), streamDone: make(chan error, 1)}
+		c.outFrames = newFrameSplitter(c.stdout, c.marker, 1024)
+		c.errFrames = newFrameSplitter(c.stderr, c.marker, 64)
+		io.WriteString(c.outFrames, c.marker+`{"exit_code":0}`+"\n")
+		io.WriteString(c.errFrames, c.marker+"{}\n")
+		(limited{c.outFrames, c.budget}).Write([]byte("xx")) // over the budget of 1 byte
+		c.streamDone <- nil
+		res, err := s.execute(context.Background(), c, Request{Code: "print(1)", Timeout: time.Minute})
+		if err != nil || res.Status != StatusOutputLimit {
+			t.Fatalf("try %d: status %q err %v", i, res.Status, err)
+		}
+		b.Close()
 	}
 }

@@ -203,6 +203,15 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 		}
 	}
 	res.Duration = time.Since(begin)
+	if killed == "" && exceeded != nil {
+		select {
+		case <-exceeded:
+			// The code wrote past the hard limit and finished before the kill: the frames and
+			// the limit arrived together, and the select above may have taken the frames first.
+			killed = StatusOutputLimit
+		default:
+		}
+	}
 	if !drained {
 		// The frames arrived on both streams: everything the runner wrote before them is in.
 		// Stop the demultiplexer so the captures can be read.
