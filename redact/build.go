@@ -82,21 +82,26 @@ func (b *builder) addForms(lb, prio int32, raws, sources []form) {
 		b.add(&b.raw, -1, needle{text: foldIf(f.text, f.ci), ci: f.ci, label: lb, prio: prio})
 	}
 	for kind := range b.spaced {
+		k := streamKind(kind)
 		for _, f := range sources {
-			nv := normalizeString(streamKind(kind), f.text)
-			if len(nv) < MinSecretLen {
-				continue
-			}
-			// Every byte of the form, separators it contains included, may be escaped and
-			// followed by a gap of separators.
-			nd := needle{text: foldIf(nv, f.ci), ci: f.ci, label: lb, prio: prio,
-				maxSpan: (maxTokenLen + maxGap) * len(f.text)}
-			b.add(&b.spaced[kind], kind, nd)
-			if streamKind(kind) == streamSep && isLetter(nd.text[0]) {
-				// The first character may be the final byte of a preceding control sequence
-				// that swallowed it: also look for the rest, with that byte just before.
-				nd.head, nd.text = nd.text[0], nd.text[1:]
+			for _, v := range spelledViews(k, f.text) {
+				if len(v.text) < MinSecretLen {
+					continue
+				}
+				// Every byte of the form, separators it contains included, may be escaped and
+				// followed by a gap of up to maxGap bytes of separators; the whole stays
+				// within maxSpelledSpan.
+				nd := needle{text: foldIf(v.text, f.ci), ci: f.ci, label: lb, prio: prio,
+					maxSpan: min((maxTokenLen+maxGap)*len(f.text), maxSpelledSpan),
+					gap:     maxGap + v.gap*(maxTokenLen+maxGap)}
 				b.add(&b.spaced[kind], kind, nd)
+				if k == streamSep && isFinalByte(nd.text[0]) {
+					// The first character may be the final byte of a preceding control
+					// sequence that swallowed it: also look for the rest, with that byte
+					// just before.
+					nd.head, nd.text = nd.text[0], nd.text[1:]
+					b.add(&b.spaced[kind], kind, nd)
+				}
 			}
 		}
 	}
@@ -122,6 +127,50 @@ func (b *builder) finish() *Redactor {
 	}
 	return r
 }
+
+// spelledView is what a view keeps of a form, and the most bytes it drops between two bytes it
+// keeps (the separators the value itself contains).
+type spelledView struct {
+	text string
+	gap  int
+}
+
+// spelledViews returns the kind view of t, and also the view of t's characters one by one when
+// that differs: a value that holds an escape or a control sequence ("\x1b1", "\u0041") loses
+// it as a whole but keeps its characters when separators are put between them.
+func spelledViews(kind streamKind, t string) []spelledView {
+	var nt normText
+	normalize(kind, t, nil, &nt)
+	whole := spelledView{text: string(nt.b)}
+	for k := 1; k < nt.n; k++ {
+		whole.gap = max(whole.gap, int(nt.pos[k])-int(nt.pos[k-1])-int(nt.tl[k-1]))
+	}
+	var each []byte
+	gap, dropped := 0, 0
+	for i := 0; i < len(t); {
+		_, n := utf8.DecodeRuneInString(t[i:])
+		v := t[i : i+n]
+		if n > 1 || byteClass[t[i]] != clsPlain {
+			v = normalizeString(kind, v)
+		}
+		if v == "" {
+			dropped += n
+		} else {
+			if len(each) > 0 {
+				gap = max(gap, dropped)
+			}
+			each, dropped = append(each, v...), 0
+		}
+		i += n
+	}
+	if string(each) == whole.text {
+		return []spelledView{whole}
+	}
+	return []spelledView{whole, {string(each), gap}}
+}
+
+// isFinalByte reports whether c can end an escape sequence (and so be swallowed by one).
+func isFinalByte(c byte) bool { return c >= 0x30 && c <= 0x7e }
 
 // needleKey identifies a needle within one matcher (where: -1 raw, else the stream kind).
 type needleKey struct {

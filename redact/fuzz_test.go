@@ -11,7 +11,10 @@ import (
 
 // fuzzSeparators are the separators the fuzz test spells secrets out with.
 var fuzzSeparators = []string{" ", "\n", "\r\n", "\t", ",", ", ", ";", "-", "_", ".", "|", "'", `"`,
-	"\u200b", "\u200c", "\u200d", "\ufeff", "\x1b[31m", "\x1b[0m\n\x1b[1;32m"}
+	"\u200b", "\u200c", "\u200d", "\ufeff", "\x1b[31m", "\x1b[0m\n\x1b[1;32m",
+	"\u2063", "\ufe0f", "\U000E0020", "\u0332", "\u3164", "\ufffd", "\u0085",
+	"\x1b(B\x1b[m", "\x1b[38:2:255:0:0m", "\x1b]8;;https://x.test/\x1b\\", "\x1b]0;t\x07", "\x1b[>4;2m",
+	"\u009b1m", strings.Repeat(" ", 40) + "\n", strings.Repeat("\t", maxGap)}
 
 // fuzzEncode returns the text code could print for secret under encoding number enc, and the
 // strings that must not survive redaction (empty when the encoding does not apply).
@@ -98,6 +101,11 @@ func FuzzRedact(f *testing.F) {
 	f.Add("line1 value\nline2 value", `"`, `"`, uint8(7), uint8(4))
 	f.Add("AbCdEfGhIjKlMnOpQr", "[REDACTED:FU", "ZZ]", uint8(11), uint8(0))
 	f.Add("abcdefgh", "\\", "%", uint8(13), uint8(9))
+	f.Add("Zq9xLm2PwR7tKv3N", "\x1b]0;", "\x07", uint8(13), uint8(26)) // tput sgr0 inside a title
+	f.Add("p@ss w0rd/+&=?", "", "", uint8(13), uint8(28))              // OSC 8 hyperlinks
+	f.Add("s3cr3t-value!", "\xff", "\u0332", uint8(13), uint8(24))     // U+FFFD
+	f.Add("mAbcdefgh", "\x1b(", "", uint8(13), uint8(33))              // 256 tabs
+	f.Add("0123456789", "\u009b", "", uint8(13), uint8(31))            // C1 CSI
 	f.Fuzz(func(t *testing.T, secret, prefix, suffix string, enc, sep uint8) {
 		if len(secret) < MinSecretLen || len(secret) > 1024 || !utf8.ValidString(secret) ||
 			strings.Contains(secret, "REDACTED") {

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -14,11 +15,14 @@ import (
 type streamKind uint8
 
 const (
-	// streamSep drops separator bytes, invisible characters and ANSI control sequences.
+	// streamSep drops separator bytes, invisible characters and terminal control sequences
+	// (terminal.go).
 	streamSep streamKind = iota
-	// streamBare is streamSep without parsing control sequences: ESC and '[' are dropped as
-	// single separators and the sequence's parameters are kept. It catches a secret whose
-	// first characters a preceding unterminated sequence would otherwise swallow.
+	// streamBare is streamSep without parsing control sequences: ESC (or a C1 control) and
+	// '[' are dropped as single separators and the sequence's parameters, final byte and text
+	// are kept. It catches a secret whose first characters a preceding unterminated sequence
+	// would otherwise swallow, and one written inside a window title or as the final bytes of
+	// escape sequences, which the model reads as text.
 	streamBare
 	// streamEsc is streamSep plus decoding of backslash escapes (\uXXXX, \xXX, \n, \" ...)
 	// and percent-encoding (%XX).
@@ -32,15 +36,12 @@ const (
 	clsESC
 	clsBackslash
 	clsPercent
-	clsUTF8 // lead byte of a possible invisible character
+	clsNonASCII // a byte of a multi-byte character or an invalid byte: decode, then decide
 )
 
 // separatorPunct are the punctuation bytes treated as separators, besides ASCII white space
 // and control characters.
 const separatorPunct = ",;:-_.|'\"`()[]{}<>/+=*!?~^"
-
-// maxCSILen bounds an ANSI control sequence ESC '[' params final.
-const maxCSILen = 32
 
 var byteClass = func() (t [256]uint8) {
 	for c := 0; c < 0x20; c++ {
@@ -53,26 +54,62 @@ var byteClass = func() (t [256]uint8) {
 	t[0x1b] = clsESC
 	t['\\'] = clsBackslash
 	t['%'] = clsPercent
-	t[0xc2], t[0xe2], t[0xe3], t[0xef] = clsUTF8, clsUTF8, clsUTF8, clsUTF8
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = clsNonASCII
+	}
 	return t
 }()
 
+// byteClassNoEsc is byteClass for the views that decode no escapes.
+var byteClassNoEsc = func() [256]uint8 {
+	t := byteClass
+	t['\\'], t['%'] = clsPlain, clsPlain
+	return t
+}()
+
+// sepBMP marks the separator characters of the Basic Multilingual Plane (see isSepRune).
+var sepBMP = func() *[1 << 16 / 64]uint64 {
+	var t [1 << 16 / 64]uint64
+	set := func(r rune) { t[r>>6] |= 1 << (r & 63) }
+	for _, tab := range sepTables {
+		for _, rg := range tab.R16 {
+			for r := rune(rg.Lo); r <= rune(rg.Hi); r += rune(rg.Stride) {
+				set(r)
+			}
+		}
+	}
+	for _, r := range sepExtra {
+		set(r)
+	}
+	return &t
+}()
+
+// sepTables are the Unicode categories whose characters are separators: format characters
+// (zero-width space and joiners, BOM, invisible operators, bidi marks, tag characters),
+// non-spacing and enclosing combining marks (variation selectors, combining low line, the
+// grapheme joiner), space, line and paragraph separators, and control characters (C0, DEL,
+// C1 such as NEL).
+var sepTables = []*unicode.RangeTable{unicode.Cf, unicode.Mn, unicode.Me, unicode.Zs, unicode.Zl,
+	unicode.Zp, unicode.Cc}
+
+// sepExtra are blank characters of other categories: the Hangul fillers, the braille blank,
+// and the replacement character (what invalid bytes become when output is made valid UTF-8).
+var sepExtra = []rune{0x115f, 0x1160, 0x3164, 0xffa0, 0x2800, utf8.RuneError}
+
 // isSepRune reports whether r is a separator: ASCII white space, control or separator
-// punctuation, or an invisible or space-like Unicode character (zero-width space, joiners,
-// BOM, no-break space, soft hyphen, ...).
+// punctuation, or an invisible, blank or combining Unicode character (sepTables, sepExtra).
 func isSepRune(r rune) bool {
 	if r < 0x80 {
 		c := byteClass[r]
 		return c == clsSep || c == clsESC
 	}
-	switch {
-	case r == 0xa0, r == 0xad, r == 0x2028, r == 0x2029, r == 0x202f, r == 0x205f,
-		r == 0x2060, r == 0x3000, r == 0xfeff:
-		return true
-	case r >= 0x2000 && r <= 0x200f:
+	if r < 1<<16 {
+		return sepBMP[r>>6]&(1<<(r&63)) != 0
+	}
+	if r >= 0xe0000 && r <= 0xe0fff { // tags and variation selectors supplement
 		return true
 	}
-	return false
+	return unicode.In(r, sepTables...)
 }
 
 // normText is a normalized text: b[i] came from the token of tl[i] bytes at pos[i] of the
@@ -116,6 +153,10 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 		nt.b, nt.pos, nt.tl = make([]byte, len(s)), make([]int32, len(s)), make([]uint8, len(s))
 	}
 	nt.b, nt.pos, nt.tl, nt.n = nt.b[:len(s)], nt.pos[:len(s)], nt.tl[:len(s)], 0
+	classes := &byteClass
+	if kind != streamEsc {
+		classes = &byteClassNoEsc
+	}
 	pi := 0
 	for i := 0; i < len(s); {
 		limit := len(s)
@@ -134,7 +175,7 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 		b, pos, tl, n := nt.b, nt.pos, nt.tl, nt.n
 		for i < limit {
 			c := s[i]
-			cls := byteClass[c]
+			cls := classes[c]
 			if cls == clsPlain {
 				b[n], pos[n], tl[n] = c, int32(i), 1
 				n++
@@ -151,29 +192,30 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 			continue
 		}
 		c := s[i]
-		switch byteClass[c] {
+		switch classes[c] {
 		case clsESC:
 			if kind == streamBare {
 				i++
 			} else {
-				i = skipCSI(s, i, limit)
+				i = skipEscape(s, i, limit)
 			}
-		case clsUTF8:
-			if r, n := utf8.DecodeRuneInString(s[i:limit]); n > 1 && isSepRune(r) {
+		case clsNonASCII:
+			r, n := utf8.DecodeRuneInString(s[i:limit])
+			switch {
+			case kind != streamBare && isC1Introducer(r):
+				i = skipC1(s, i, limit, r, n)
+			case isSepRune(r): // invalid bytes too: they decode as utf8.RuneError
 				i += n
-			} else {
-				nt.emit(c, i, 1)
-				i++
+			default:
+				for j := i; j < i+n; j++ {
+					nt.emit(s[j], j, 1)
+				}
+				i += n
 			}
-		case clsBackslash:
-			if kind == streamEsc {
-				i = decodeBackslash(s, i, limit, nt)
-			} else {
-				nt.emit(c, i, 1)
-				i++
-			}
-		case clsPercent:
-			if b, ok := hexByte(s, i+1, limit); ok && kind == streamEsc {
+		case clsBackslash: // streamEsc only
+			i = decodeBackslash(s, i, limit, nt)
+		case clsPercent: // streamEsc only
+			if b, ok := hexByte(s, i+1, limit); ok {
 				nt.emitByte(b, i, 3)
 				i += 3
 			} else {
@@ -190,22 +232,6 @@ func normalizeString(kind streamKind, s string) string {
 	var nt normText
 	normalize(kind, s, nil, &nt)
 	return string(nt.b)
-}
-
-// skipCSI returns the end of the control sequence ESC '[' [0-9;?]* letter at i, or i+1 for a
-// lone ESC.
-func skipCSI(s string, i, limit int) int {
-	if i+1 >= limit || s[i+1] != '[' {
-		return i + 1
-	}
-	j := i + 2
-	for j < limit && j-i < maxCSILen && (isDigit(s[j]) || s[j] == ';' || s[j] == '?') {
-		j++
-	}
-	if j < limit && isLetter(s[j]) {
-		return j + 1
-	}
-	return i + 1
 }
 
 // decodeBackslash decodes the escape at s[i] == '\\' into nt and returns the index after it.

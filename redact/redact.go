@@ -4,9 +4,13 @@
 // the clear and in the transformations code commonly applies to a string: base64 (standard
 // and URL alphabets, any of the three byte alignments inside a longer blob, padded or not),
 // hex, percent-encoding, JSON and Python escaping, reversal, ASCII case changes (values of 16
-// characters or more), and the value spelled out with separators (white space, punctuation,
-// zero-width characters, ANSI colour codes) between its characters. The second layer knows
-// well-known credential formats (provider API keys, JWTs, PEM private keys) by pattern.
+// characters or more), and the value spelled out with separators between its characters:
+// ASCII white space, control characters and punctuation; invisible, blank and combining
+// Unicode characters (the categories Cf, Mn, Me, Zs, Zl, Zp and Cc, the Hangul fillers, the
+// braille blank and U+FFFD, which invalid bytes become); and terminal control sequences parsed
+// as ECMA-48 defines them (CSI, OSC and other strings, charset designators, 7- and 8-bit).
+// The second layer knows well-known credential formats (provider API keys, JWTs, PEM private
+// keys; see providers.go) by their keywords, also when a key is glued to an identifier.
 // Matches become "[REDACTED:NAME]" or "[REDACTED:rule]".
 //
 // Trust: the secret values handed to New are trusted and are the only thing compared against;
@@ -14,20 +18,22 @@
 // logs or returns a secret value, and knows nothing of Docker or MCP.
 //
 // Both layers search literal strings with one multi-pattern scan per view of the text (the text
-// as is, and normalized copies with separators dropped or escapes decoded), and rule regexps
-// run only where a rule's keyword occurs, so the cost is linear in the text.
+// as is, and normalized copies with separators dropped or escapes decoded), and the rules check
+// the text only where a keyword occurs, with scans that look at each byte a bounded number of
+// times, so the cost is linear in the text, whatever it holds (BenchmarkAdversarial).
 //
-// Not caught, by design: anything the value went through that is not listed above, for
-// example encryption, compression, hashing, arithmetic on the characters, double encodings,
-// non-ASCII case changes, or a secret cut into pieces printed far apart or in separate calls
-// (a caller that cuts text keeps MaxEncodedLen bytes around the cut). Limits of what is
-// listed: values longer than 256 bytes are found in their literal forms and line by line but
-// not spelled out; a spelled-out value must keep MinSecretLen bytes once separators are dropped
-// and may span at most 6 bytes per byte of the value plus 32 bytes of separators after each
-// on average; of a base64 encoding only the characters that depend on the value alone are
-// replaced, so up to one character at each end (a few bits) remains; a value that itself
+// Not caught, by design: anything the value went through that is not listed above, for example
+// encryption, compression, hashing, arithmetic on the characters, double encodings, non-ASCII
+// case changes, separators that are letters or digits, or a secret cut into pieces printed far
+// apart or in separate calls (a caller that cuts text keeps MaxEncodedLen bytes around the
+// cut). Limits of what is listed: values longer than 256 bytes are found in their literal forms
+// and line by line but not spelled out; a spelled-out value must keep MinSecretLen bytes once
+// separators are dropped and may have at most 256 bytes of separators between two of its
+// characters (its hex and base64 forms may span at most 65.5 KiB); a control sequence is at
+// most 256 bytes long; of a base64 encoding only the characters that depend on the value alone
+// are replaced, so up to one character at each end (a few bits) remains; a value that itself
 // contains marker text ("[REDACTED:NAME]" of a registered name) is not split where it overlaps
-// such a marker.
+// such a marker; rules look at the text as printed, not at its escaped or spelled-out forms.
 package redact
 
 import (
@@ -40,9 +46,13 @@ const (
 	ciMinLen = 16
 	// maxSpacedLen bounds the values (in bytes) also searched for spelled out or escaped.
 	maxSpacedLen = 256
-	// maxGap bounds the average bytes of separators after each byte of a spelled-out value;
+	// maxGap bounds the bytes of separators between two characters of a spelled-out value;
 	// with maxTokenLen it bounds how far a spelled-out match reaches.
-	maxGap = 32
+	maxGap = 256
+	// maxSpelledSpan bounds the bytes a spelled-out match covers (65.5 KiB): every value that
+	// is spelled out at all (maxSpacedLen) may have a full gap between each two characters;
+	// its hex and base64 forms, which are longer, stay within the same span.
+	maxSpelledSpan = (maxTokenLen + maxGap) * maxSpacedLen
 	// maxTokenLen is the longest escape one byte of a value can be written as (\u0041).
 	maxTokenLen = 6
 	// maxPasses bounds the passes Redact makes until nothing more matches.
@@ -108,8 +118,8 @@ func (r *Redactor) Redact(s string) (string, int) {
 }
 
 // windowSlack is added to MaxEncodedLen around a change: the reach of a token (an escape, a
-// control sequence) or a boundary check past a match.
-const windowSlack = 64
+// control sequence) or a boundary check of a rule (maxGlue) past a match.
+const windowSlack = maxSeqLen + 64
 
 // windows returns the parts of s a further pass must search after the markers at changes
 // were written: a match that was not there before depends on the context of a change, and so
@@ -119,14 +129,18 @@ const windowSlack = 64
 // all of s.
 func (r *Redactor) windows(s string, changes, out []span) []span {
 	reach := r.maxLen + windowSlack
+	// Both line ends asked for grow with the changes, so each remembers its last answer and
+	// every byte of s is looked at once, however many changes share a long line.
+	near, far := lineEnds{s: s, end: -1}, lineEnds{s: s, end: -1}
 	for _, c := range changes {
 		n := len(out)
 		if n > 0 && out[n-1].end == len(s) {
 			break
 		}
+		end := far.at(min(len(s), near.at(c.end)+reach))
 		from := max(0, c.start-reach)
 		if n > 0 && from <= out[n-1].end {
-			out[n-1].end = max(out[n-1].end, windowEnd(s, c.end, reach))
+			out[n-1].end = max(out[n-1].end, end)
 			continue
 		}
 		lo := 0 // a window ends at a line feed, so the search below finds one after it
@@ -134,14 +148,23 @@ func (r *Redactor) windows(s string, changes, out []span) []span {
 			lo = out[n-1].end
 		}
 		start := lo + strings.LastIndexByte(s[lo:from], '\n') + 1
-		out = append(out, span{start, windowEnd(s, c.end, reach)})
+		out = append(out, span{start, end})
 	}
 	return out
 }
 
-// windowEnd returns the end of the line reach bytes past the end of the line holding e.
-func windowEnd(s string, e, reach int) int {
-	return lineEnd(s, min(len(s), lineEnd(s, e)+reach))
+// lineEnds answers lineEnd for positions that do not decrease.
+type lineEnds struct {
+	s         string
+	from, end int // s has no line feed in [from, end)
+}
+
+// at returns the index of the first line feed at or after p, or len(s).
+func (l *lineEnds) at(p int) int {
+	if p < l.from || p > l.end {
+		l.from, l.end = p, lineEnd(l.s, p)
+	}
+	return l.end
 }
 
 // lineEnd returns the index of the first line feed at or after p, or len(s).
@@ -156,10 +179,10 @@ func lineEnd(s string, p int) int {
 func (r *Redactor) redactOnce(s string, windows []span, sc *scratch) (string, int) {
 	sc.reset()
 	if windows == nil {
-		r.detect(s, 0, sc)
+		r.detect(s, 0, true, sc)
 	}
 	for _, w := range windows {
-		r.detect(s[w.start:w.end], w.start, sc)
+		r.detect(s[w.start:w.end], w.start, w.end == len(s), sc)
 	}
 	if len(sc.matches) == 0 {
 		return s, 0
@@ -167,8 +190,9 @@ func (r *Redactor) redactOnce(s string, windows []span, sc *scratch) (string, in
 	return sc.replace(s, r.labels)
 }
 
-// detect records the matches and markers of w, which starts at base in the whole text.
-func (r *Redactor) detect(w string, base int, sc *scratch) {
+// detect records the matches and markers of w, which starts at base in the whole text and ends
+// where it does if atEnd.
+func (r *Redactor) detect(w string, base int, atEnd bool, sc *scratch) {
 	sc.local = r.findMarkers(w, sc.local[:0])
 	scan(r.raw, w, func(a, b int, nd *needle) { sc.add(base+a, base+b, nd.label, nd.prio, nd.id) })
 	for kind, m := range r.streams {
@@ -176,7 +200,7 @@ func (r *Redactor) detect(w string, base int, sc *scratch) {
 			r.scanStream(streamKind(kind), m, w, base, sc)
 		}
 	}
-	r.rules.find(w, &sc.rules, func(i, a, b int) {
+	r.rules.find(w, atEnd, &sc.rules, func(i, a, b int) {
 		sc.add(base+a, base+b, r.ruleLabels[i], int32(rulePrio+i), -1)
 	})
 	for _, p := range sc.local {
@@ -188,7 +212,7 @@ func (r *Redactor) detect(w string, base int, sc *scratch) {
 func streamNeeded(kind streamKind, s string) bool {
 	switch kind {
 	case streamBare:
-		return strings.IndexByte(s, 0x1b) >= 0
+		return strings.IndexByte(s, 0x1b) >= 0 || strings.IndexByte(s, 0xc2) >= 0 // ESC, C1
 	case streamEsc:
 		return strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '%') >= 0
 	}
@@ -206,10 +230,13 @@ func (r *Redactor) scanStream(kind streamKind, m *matcher, s string, base int, s
 	scan(m, nt.b, func(ns, ne int, nd *needle) {
 		a := int(nt.pos[ns])
 		b := int(nt.pos[ne-1]) + int(nt.tl[ne-1])
+		if b-a > nd.gap && !gapsWithin(nt, ns, ne, nd.gap) {
+			return
+		}
 		if nd.head != 0 {
-			// The head byte must have been dropped, as a control sequence's final letter,
-			// between the previous kept byte and the match.
-			lo := max(0, b-nd.maxSpan)
+			// The head byte must have been dropped, as a control sequence's final byte,
+			// between the previous kept byte and the match, at most a gap before it.
+			lo := max(0, a-1-nd.gap)
 			if ns > 0 {
 				lo = max(lo, int(nt.pos[ns-1])+int(nt.tl[ns-1]))
 			}
@@ -232,6 +259,17 @@ func (r *Redactor) scanStream(kind streamKind, m *matcher, s string, base int, s
 			sc.add(base+a, base+b, nd.label, nd.prio, nd.id)
 		}
 	})
+}
+
+// gapsWithin reports whether the view nt dropped at most gap bytes between any two
+// consecutive bytes of nt.b[ns:ne].
+func gapsWithin(nt *normText, ns, ne, gap int) bool {
+	for k := ns; k < ne-1; k++ {
+		if int(nt.pos[k+1])-int(nt.pos[k])-int(nt.tl[k]) > gap {
+			return false
+		}
+	}
+	return true
 }
 
 // findMarkers appends to prot the spans of s that are markers of this Redactor.

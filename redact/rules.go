@@ -1,184 +1,175 @@
 package redact
 
-import (
-	"regexp"
-	"sort"
-	"strings"
-)
+import "strings"
 
-// Generic rules catch well-known credential formats the host does not know about. Names
-// follow gitleaks' rule ids so that this curated set can later be replaced by that rule set.
-// One pass over the text finds the keywords of all rules; a rule's regexp, anchored at the
-// keyword, then runs on a window of at most maxLen bytes. Text without keywords costs next to
-// nothing, every match is bounded, and since a token rule only starts where a token starts
-// (leftBound) and its regexp stops at the token's end, repeated keywords stay linear.
+// Generic rules catch well-known credential formats the host does not know about (the list is
+// in providers.go). Names follow gitleaks' rule ids. One pass over the text finds the keywords
+// of all rules; a rule then checks the text at the keyword without regular expressions: most
+// are a keyword followed by a body, a run of bytes of one class, whose length is checked.
+//
+// Every check is linear in the text: the end of a body run is remembered per class, so many
+// keywords inside one long run cost one scan of it; the token run to the left of a keyword is
+// measured by a pointer that only moves forward; a rule looks for its next match past the end
+// of its last one; and the custom formats (PEM blocks, JWTs) are built on the same runs or
+// stop at the next keyword of their own (see pem.go).
 
 // rule is one generic key format.
 type rule struct {
 	name     string
-	keywords []string       // every match starts with one of these
-	re       *regexp.Regexp // anchored with ^, applied at a keyword
-	maxLen   int            // longest match, in bytes
-	// leftBound requires that the byte before the match is not a token byte, so that the
-	// keyword is not the middle of a longer word or of a base64 blob.
-	leftBound bool
-	// rightBound requires the same of the byte after the match (fixed-length formats).
-	rightBound bool
+	keywords []string // every match starts with one of these (at least 3 bytes)
+	// A token: a keyword, then a body of class bytes, at least minBody of them; a longer run
+	// is redacted up to maxBody bytes.
+	class   byteClassID
+	minBody int
+	maxBody int
+	// exact: the body is exactly minBody bytes, and the byte after it is no letter or digit.
+	exact bool
+	// glue lets the keyword follow a letter or digit as well as '_' or '-' (see leftOK): for
+	// keywords whose '_' or '-' cannot occur in standard base64, so that gluing a key to a
+	// word ("x_sk-ant-...", "tokenghp_...") does not hide it.
+	glue bool
+	// anyLeft lets a match start after anything (a PEM block glued to a long word).
+	anyLeft bool
 	// valid, if set, must accept the matched text (cheap plausibility checks).
 	valid func(string) bool
-	// custom, if set, replaces re: it returns the end of the match at s[p:].
+	// custom, if set, replaces the token form: it returns the end of the match at s[p:].
 	custom func(s string, p int, c *ruleCache) (int, bool)
+	maxLen int // longest match, in bytes
 }
 
-// ruleCache holds what a rule computes once per text, on first need.
+// maxGlue bounds the token run (letters, digits, '_', '-') a keyword may be glued to: an
+// identifier or a word, not the inside of a base64url blob, where a keyword would be chance.
+const maxGlue = 64
+
+// byteClassID names a body class.
+type byteClassID uint8
+
+const (
+	classAlnum     byteClassID = iota // A-Z a-z 0-9
+	classUpperNum                     // A-Z 0-9
+	classLetters                      // A-Z a-z
+	classHex                          // 0-9 a-f A-F
+	classWord                         // alnum and '_'
+	classB64URL                       // alnum, '_' and '-'
+	classAlnumDash                    // alnum and '-'
+	classDotted                       // alnum, '_', '-' and '.'
+	classB64                          // alnum, '+', '/' and '='
+	classB64Word                      // classB64 and '_'
+	numClasses
+)
+
+var classTables = func() (t [numClasses][256]bool) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		upper, lower, digit := b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z', isDigit(b)
+		alnum := upper || lower || digit
+		t[classAlnum][c] = alnum
+		t[classUpperNum][c] = upper || digit
+		t[classLetters][c] = upper || lower
+		t[classHex][c] = digit || (b|0x20 >= 'a' && b|0x20 <= 'f')
+		t[classWord][c] = alnum || b == '_'
+		t[classB64URL][c] = alnum || b == '_' || b == '-'
+		t[classAlnumDash][c] = alnum || b == '-'
+		t[classDotted][c] = alnum || b == '_' || b == '-' || b == '.'
+		t[classB64][c] = alnum || b == '+' || b == '/' || b == '='
+		t[classB64Word][c] = t[classB64][c] || b == '_'
+	}
+	return t
+}()
+
+// ruleCache holds what the rules learn about one text as find moves through it.
 type ruleCache struct {
-	pemFooters []span // private key END lines, in order
-	footersSet bool
+	atEnd   bool           // the text searched ends where the whole text ends
+	runs    [numSlots]span // per slot (a class, or a segment of a dotted format): the last run
+	scan    int            // leftRun has looked at every byte before scan
+	lastNon int            // the last byte before scan that is no token byte
+	lastEnd int            // the end of the last match of any rule
+	next    [maxRules]int  // per rule: where its next match may start
+}
+
+func (c *ruleCache) reset(atEnd bool) {
+	c.atEnd = atEnd
+	c.runs = [numSlots]span{}
+	c.scan, c.lastNon, c.lastEnd = 0, -1, 0
+	c.next = [maxRules]int{}
+}
+
+// runEnd returns the end of the run of class bytes starting at q, remembering the run in slot.
+// Queries of a slot come in (nearly) increasing order; one that lands inside the remembered run
+// costs nothing, one that reaches its start jumps to its end, so each slot scans a byte once.
+func (c *ruleCache) runEnd(s string, slot int, class byteClassID, q int) int {
+	r := &c.runs[slot]
+	if q >= r.start && q < r.end {
+		return r.end
+	}
+	t := &classTables[class]
+	e := q
+	for e < len(s) && t[s[e]] {
+		if e == r.start && r.end > r.start {
+			e = r.end
+			break
+		}
+		e++
+	}
+	*r = span{q, e}
+	return e
+}
+
+// leftRun returns how many token bytes come just before p, since the end of the last match,
+// or a number above maxGlue. The end of a match counts as a boundary, so keys glued to each
+// other ("ghp_..._ghp_...") are found one after the other. The calls of one find come with p
+// in increasing order, so the pointer only moves forward.
+func (c *ruleCache) leftRun(s string, p int) int {
+	if c.scan < p-maxGlue-1 {
+		c.scan, c.lastNon = p-maxGlue-1, -1<<30
+	}
+	for ; c.scan < p; c.scan++ {
+		if !tokenByte(s[c.scan]) {
+			c.lastNon = c.scan
+		}
+	}
+	return p - max(c.lastNon+1, c.lastEnd)
 }
 
 // tokenByte reports whether c can be part of a token: letters, digits, '_' and '-'.
-func tokenByte(c byte) bool {
-	return isLetter(c) || isDigit(c) || c == '_' || c == '-'
-}
+func tokenByte(c byte) bool { return classTables[classB64URL][c] }
 
-// mixedCase reports whether the text after the first '-' has a digit, an upper- and a
-// lower-case letter, as generated keys do and hyphenated words do not.
-func mixedCase(tok string) bool {
-	var d, u, l bool
-	for i := strings.IndexByte(tok, '-') + 1; i < len(tok); i++ {
-		c := tok[i]
-		d = d || isDigit(c)
-		u = u || (c >= 'A' && c <= 'Z')
-		l = l || (c >= 'a' && c <= 'z')
+func isAlnum(c byte) bool { return classTables[classAlnum][c] }
+
+// leftOK reports whether a match may start at p: at the start of the text, after a byte that
+// is no token byte, or after '_' or '-' (any token byte for a glue rule) that ends a token run
+// of at most maxGlue bytes, such as "MY_KEY_" or "x_".
+func (rl *rule) leftOK(s string, p int, c *ruleCache) bool {
+	if p == 0 || !tokenByte(s[p-1]) {
+		return true
 	}
-	return d && u && l
-}
-
-// hasDigit reports whether tok contains a digit.
-func hasDigit(tok string) bool { return strings.IndexAny(tok, "0123456789") >= 0 }
-
-const (
-	tokenMaxLen = 256
-	jwtMaxLen   = 8 << 10
-	// pemMaxLen bounds a private key block; an RSA 8192-bit key in PEM is about 6.5 KB.
-	pemMaxLen = 16 << 10
-)
-
-// defaultRules is the curated first set. Order matters for ties: a match of an earlier rule
-// wins over an equally long match of a later one (sk-ant- before sk-).
-func defaultRules() []rule {
-	return []rule{
-		{
-			name:     "private-key",
-			keywords: []string{"-----BEGIN"},
-			custom:   privateKeyAt,
-			maxLen:   pemMaxLen,
-		},
-		{
-			name:      "anthropic-api-key",
-			keywords:  []string{"sk-ant-"},
-			re:        regexp.MustCompile(`^sk-ant-[A-Za-z0-9_-]{20}[A-Za-z0-9_-]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-			valid:     mixedCase,
-		},
-		{
-			name:      "openai-api-key",
-			keywords:  []string{"sk-"},
-			re:        regexp.MustCompile(`^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20}[A-Za-z0-9_-]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-			valid:     mixedCase,
-		},
-		{
-			name:      "github-fine-grained-pat",
-			keywords:  []string{"github_pat_"},
-			re:        regexp.MustCompile(`^github_pat_[0-9A-Za-z_]{40}[0-9A-Za-z_]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-		},
-		githubRule("github-pat", "ghp_"),
-		githubRule("github-oauth", "gho_"),
-		githubRule("github-app-token", "ghu_", "ghs_"),
-		githubRule("github-refresh-token", "ghr_"),
-		{
-			name:       "aws-access-token",
-			keywords:   []string{"AKIA", "ASIA", "ABIA", "ACCA"},
-			re:         regexp.MustCompile(`^(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}`),
-			maxLen:     20,
-			leftBound:  true,
-			rightBound: true,
-		},
-		{
-			name:      "slack-token",
-			keywords:  []string{"xox"},
-			re:        regexp.MustCompile(`^xox[abeoprs]-[0-9A-Za-z-]{10}[0-9A-Za-z-]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-			valid:     hasDigit,
-		},
-		{
-			name:      "slack-app-token",
-			keywords:  []string{"xapp-"},
-			re:        regexp.MustCompile(`^xapp-[0-9]-[0-9A-Za-z-]{20}[0-9A-Za-z-]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-		},
-		{
-			name:       "gcp-api-key",
-			keywords:   []string{"AIza"},
-			re:         regexp.MustCompile(`^AIza[0-9A-Za-z_-]{35}`),
-			maxLen:     39,
-			leftBound:  true,
-			rightBound: true,
-		},
-		{
-			name:      "stripe-access-token",
-			keywords:  []string{"sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"},
-			re:        regexp.MustCompile(`^[rs]k_(?:live|test|prod)_[0-9A-Za-z]{16}[0-9A-Za-z]*`),
-			maxLen:    tokenMaxLen,
-			leftBound: true,
-		},
-		{
-			name:      "jwt",
-			keywords:  []string{"eyJ"},
-			re:        regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`),
-			maxLen:    jwtMaxLen,
-			leftBound: true,
-		},
+	if !rl.glue && isAlnum(s[p-1]) {
+		return false
 	}
+	return c.leftRun(s, p) <= maxGlue
 }
 
-func githubRule(name string, prefixes ...string) rule {
-	return rule{
-		name:      name,
-		keywords:  prefixes,
-		re:        regexp.MustCompile(`^(?:` + strings.Join(prefixes, "|") + `)[0-9A-Za-z]{36}[0-9A-Za-z]*`),
-		maxLen:    tokenMaxLen,
-		leftBound: true,
-	}
-}
-
-// at returns the end of rl's match at s[p:], which starts with one of rl's keywords.
-func (rl *rule) at(s string, p int, c *ruleCache) (int, bool) {
-	if rl.leftBound && p > 0 && tokenByte(s[p-1]) {
+// at returns the end of rl's match at s[p:], which starts with the keyword kw.
+func (rl *rule) at(s string, p int, kw string, c *ruleCache) (int, bool) {
+	if !rl.anyLeft && !rl.leftOK(s, p, c) {
 		return 0, false
 	}
-	var e int
 	if rl.custom != nil {
-		var ok bool
-		if e, ok = rl.custom(s, p, c); !ok {
-			return 0, false
-		}
-	} else {
-		loc := rl.re.FindStringIndex(s[p:min(len(s), p+rl.maxLen)])
-		if loc == nil {
-			return 0, false
-		}
-		e = p + loc[1]
+		return rl.custom(s, p, c)
 	}
-	if rl.rightBound && e < len(s) && tokenByte(s[e]) {
+	q := p + len(kw)
+	n := c.runEnd(s, int(rl.class), rl.class, q) - q
+	if n < rl.minBody {
 		return 0, false
+	}
+	if rl.exact && (n != rl.minBody || (q+n < len(s) && isAlnum(s[q+n]))) {
+		return 0, false
+	}
+	e := q + min(n, rl.maxBody)
+	if rl.class == classDotted {
+		for e > q+rl.minBody && s[e-1] == '.' { // a full stop after the key
+			e--
+		}
 	}
 	if rl.valid != nil && !rl.valid(s[p:e]) {
 		return 0, false
@@ -187,18 +178,41 @@ func (rl *rule) at(s string, p int, c *ruleCache) (int, bool) {
 }
 
 // ruleSet finds the keywords of all rules in one pass: the last three bytes of the text are
-// kept in a register and tested against a bitset of the keywords' first three bytes.
+// kept in a register and tested against a bitset of the keywords' first three bytes, then
+// looked up in a small open-addressing table.
 type ruleSet struct {
 	rules []rule
 	bits  [1 << (ruleBitsLog - 6)]uint64
-	byKey map[uint32][]keywordRef
+	table [ruleTableSize]keySlot
+	refs  [][]keywordRef // by keySlot.refs - 1
+}
+
+// keySlot maps the first three bytes of keywords to their refs (0: empty slot).
+type keySlot struct {
+	key  uint32
+	refs int32
 }
 
 const (
-	ruleBitsLog = 16
-	ruleHashMul = 0x9E3779B1
-	maxRules    = 64
+	ruleBitsLog   = 16
+	ruleHashMul   = 0x9E3779B1
+	maxRules      = 96
+	ruleTableLog  = 10
+	ruleTableSize = 1 << ruleTableLog // more than four times the keys
 )
+
+// lookup returns the keywords that start with the three bytes key.
+func (rs *ruleSet) lookup(key uint32) []keywordRef {
+	for i := (key * ruleHashMul) >> (32 - ruleTableLog); ; i = (i + 1) & (ruleTableSize - 1) {
+		sl := &rs.table[i]
+		if sl.refs == 0 {
+			return nil
+		}
+		if sl.key == key {
+			return rs.refs[sl.refs-1]
+		}
+	}
+}
 
 // keywordRef is one keyword of rules[rule].
 type keywordRef struct {
@@ -210,26 +224,46 @@ func newRuleSet(rules []rule) *ruleSet {
 	if len(rules) > maxRules {
 		panic("redact: too many rules")
 	}
-	rs := &ruleSet{rules: rules, byKey: make(map[uint32][]keywordRef)}
-	for i, rl := range rules {
+	rs := &ruleSet{rules: rules}
+	byKey := make(map[uint32][]keywordRef)
+	var keys []uint32
+	for i := range rs.rules {
+		rl := &rs.rules[i]
 		for _, kw := range rl.keywords {
 			if len(kw) < 3 {
 				panic("redact: rule keyword shorter than 3 bytes: " + kw)
 			}
 			k := uint32(kw[0])<<16 | uint32(kw[1])<<8 | uint32(kw[2])
-			rs.byKey[k] = append(rs.byKey[k], keywordRef{i, kw})
+			if byKey[k] == nil {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], keywordRef{i, kw})
 			h := (k * ruleHashMul) >> (32 - ruleBitsLog)
 			rs.bits[h>>6] |= 1 << (h & 63)
+			if rl.custom == nil {
+				rl.maxLen = max(rl.maxLen, len(kw)+rl.maxBody)
+			}
 		}
+	}
+	if 4*len(keys) > ruleTableSize {
+		panic("redact: too many rule keywords")
+	}
+	for _, k := range keys {
+		i := (k * ruleHashMul) >> (32 - ruleTableLog)
+		for rs.table[i].refs != 0 {
+			i = (i + 1) & (ruleTableSize - 1)
+		}
+		rs.refs = append(rs.refs, byKey[k])
+		rs.table[i] = keySlot{k, int32(len(rs.refs))}
 	}
 	return rs
 }
 
-// find calls fn for every match of every rule in s. After a match, a rule looks for its next
-// one past the match's end. cache is reset and reused.
-func (rs *ruleSet) find(s string, cache *ruleCache, fn func(rule, start, end int)) {
-	cache.pemFooters, cache.footersSet = cache.pemFooters[:0], false
-	var next [maxRules]int
+// find calls fn for every match of every rule in s. atEnd tells whether s ends where the whole
+// text does (a cut PEM block is only taken as cut there). cache is reset and reused.
+func (rs *ruleSet) find(s string, atEnd bool, cache *ruleCache, fn func(rule, start, end int)) {
+	cache.reset(atEnd)
+	next := &cache.next
 	var key uint32
 	for i := 0; i < len(s); i++ {
 		key = (key<<8 | uint32(s[i])) & 0xffffff
@@ -238,63 +272,45 @@ func (rs *ruleSet) find(s string, cache *ruleCache, fn func(rule, start, end int
 			continue
 		}
 		p := i - 2
-		for _, ref := range rs.byKey[key] {
-			if p < next[ref.rule] || !strings.HasPrefix(s[p:], ref.kw) {
+		for _, ref := range rs.lookup(key) {
+			kw := ref.kw
+			if p < next[ref.rule] || len(s)-p < len(kw) || (len(kw) > 3 && s[p+3] != kw[3]) ||
+				s[p:p+len(kw)] != kw {
 				continue
 			}
-			if e, ok := rs.rules[ref.rule].at(s, p, cache); ok {
+			if e, ok := rs.rules[ref.rule].at(s, p, ref.kw, cache); ok {
 				fn(ref.rule, p, e)
 				next[ref.rule] = e
+				cache.lastEnd = max(cache.lastEnd, e)
 			}
 		}
 	}
 }
 
-var (
-	pemHeader = regexp.MustCompile(`^-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----`)
-	pemFooter = regexp.MustCompile(`^-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----`)
-)
+// keyLikeRun is the longest run of letters and digits keyLike wants: a random base64url body
+// of 90 bytes or more lacks one with a chance of about 1 in 200,000.
+const keyLikeRun = 12
 
-// pemArmourMax bounds a BEGIN or END line.
-const pemArmourMax = 80
-
-// privateKeyAt matches a PEM private key block at s[p:]: up to its END line when that is
-// within pemMaxLen, else (a cut block) the BEGIN line and the base64 body after it. The END
-// lines of the text are found once, so many BEGIN lines cost no more than one each.
-func privateKeyAt(s string, p int, c *ruleCache) (int, bool) {
-	loc := pemHeader.FindStringIndex(s[p:min(len(s), p+pemArmourMax)])
-	if loc == nil {
-		return 0, false
-	}
-	h := p + loc[1]
-	if !c.footersSet {
-		c.footersSet = true
-		for off := 0; ; {
-			j := strings.Index(s[off:], "-----END")
-			if j < 0 {
-				break
-			}
-			q := off + j
-			off = q + 1
-			if f := pemFooter.FindStringIndex(s[q:min(len(s), q+pemArmourMax)]); f != nil {
-				c.pemFooters = append(c.pemFooters, span{q, q + f[1]})
-				off = q + f[1]
-			}
+// keyLike reports whether the text after the first '-' has a digit, an upper- and a lower-case
+// letter, and keyLikeRun letters and digits in a row, as generated keys do and hyphenated
+// words and identifiers ("risk-ant-colony-optimizer-v2") do not.
+func keyLike(tok string) bool {
+	var d, u, l bool
+	run, longest := 0, 0
+	for i := strings.IndexByte(tok, '-') + 1; i < len(tok); i++ {
+		c := tok[i]
+		d = d || isDigit(c)
+		u = u || (c >= 'A' && c <= 'Z')
+		l = l || (c >= 'a' && c <= 'z')
+		if isAlnum(c) {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
 		}
 	}
-	i := sort.Search(len(c.pemFooters), func(i int) bool { return c.pemFooters[i].start >= h })
-	if i < len(c.pemFooters) && c.pemFooters[i].end-p <= pemMaxLen {
-		return c.pemFooters[i].end, true
-	}
-	e := h
-	for e < len(s) && e-p < pemMaxLen && pemBodyByte(s[e]) {
-		e++
-	}
-	return e, true
+	return d && u && l && longest >= keyLikeRun
 }
 
-// pemBodyByte reports whether c can occur in a PEM body: base64, white space, the
-// punctuation of Proc-Type and DEK-Info headers, and backslash (of an escaped "\n").
-func pemBodyByte(c byte) bool {
-	return isLetter(c) || isDigit(c) || strings.IndexByte("+/=:,.-\\ \t\r\n", c) >= 0
-}
+// hasDigit reports whether tok contains a digit.
+func hasDigit(tok string) bool { return strings.IndexAny(tok, "0123456789") >= 0 }

@@ -37,6 +37,9 @@ type needle struct {
 	id     int32  // unique across all matchers of a Redactor
 	// maxSpan bounds the original bytes a match in a normalized view may cover; 0 for raw.
 	maxSpan int
+	// gap bounds the bytes a normalized view dropped between two bytes of a match (a run of
+	// separators between two characters of a spelled-out value).
+	gap int
 	// head, when non-zero, is a first byte that was left out of text because a preceding
 	// control sequence may have swallowed it; the match must find it just before (see tail
 	// handling in Redactor.scanStream).
@@ -86,20 +89,30 @@ func packKey(t string) uint64 {
 }
 
 // pickAnchor chooses the window of t with the most distinct bytes, so that runs of one
-// character (padding, spaces) do not make an anchor that matches everywhere.
+// character (padding, spaces) do not make an anchor that matches everywhere; among those, one
+// with digits and both cases, so that common words ("-----BEGIN " of a PEM value) are not it.
 func pickAnchor(t string) int {
 	best, bestN := 0, -1
 	for o := 0; o+anchorLen <= len(t) && o < anchorTries; o++ {
 		var seen [256]bool
 		n := 0
+		var digit, lower, upper int
 		for _, c := range []byte(t[o : o+anchorLen]) {
+			switch {
+			case isDigit(c):
+				digit = 1
+			case c >= 'a' && c <= 'z':
+				lower = 1
+			case c >= 'A' && c <= 'Z':
+				upper = 1
+			}
 			c = foldTable[c]
 			if !seen[c] {
 				seen[c] = true
 				n++
 			}
 		}
-		if n > bestN {
+		if n = 4*n + digit + lower + upper; n > bestN {
 			best, bestN = o, n
 		}
 	}
