@@ -41,6 +41,9 @@ func TestAuditLog(t *testing.T) {
 			}
 			p.Execute(context.Background(), Args{Code: code})
 		}(i)
+		if i == 0 {
+			p.Reject("missing argument code") // arguments that did not parse are audited too
+		}
 	}
 	wg.Wait()
 	audit.Close()
@@ -69,7 +72,7 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("rejected call with verdict allowed")
 		}
 	}
-	if counts["ok"] != 20 || counts[StatusRejected] != 20 {
+	if counts["ok"] != 20 || counts[StatusRejected] != 21 {
 		t.Errorf("records by status: %v", counts)
 	}
 }

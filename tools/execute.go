@@ -149,8 +149,15 @@ func (p *Pipeline) audit(log *slog.Logger, rec *AuditRecord, code string, timeou
 	}
 }
 
-// Reject returns the outcome of a call refused before it ran, with msg (redacted) as its stderr.
-func (p *Pipeline) Reject(msg string) *Outcome { return p.rejected(newID(), msg) }
+// Reject returns the outcome of a call whose arguments could not even be parsed, with msg
+// (redacted) as its stderr, and audits it: every call has its audit record.
+func (p *Pipeline) Reject(msg string) *Outcome {
+	id := newID()
+	rec := AuditRecord{Time: time.Now().UTC(), ExecutionID: id, CodeSHA256: codeHash(""), Policy: p.Policy.Name()}
+	out := p.finish(&rec, p.rejected(id, msg), sandbox.Result{})
+	p.audit(p.Log.With("exec", id), &rec, "", 0)
+	return out
+}
 
 func (p *Pipeline) rejected(id, msg string) *Outcome {
 	msg, n := p.Redactor.Redact("pycage: " + msg)

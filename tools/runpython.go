@@ -88,11 +88,11 @@ func mib(n int64) string {
 func (p *Pipeline) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	raw, ok := req.Params.Arguments.(map[string]any)
 	if !ok && req.Params.Arguments != nil {
-		return p.toolResult(p.rejected(newID(), "arguments must be a JSON object with code, input_data and timeout_seconds")), nil
+		return p.toolResult(p.Reject("arguments must be a JSON object with code, input_data and timeout_seconds")), nil
 	}
 	args, err := ParseArgs(raw)
 	if err != nil {
-		return p.toolResult(p.rejected(newID(), err.Error())), nil
+		return p.toolResult(p.Reject(err.Error())), nil
 	}
 	if req.Params.Meta != nil && req.Params.Meta.ProgressToken != nil {
 		args.Progress = progressNotifier(ctx, req.Params.Meta.ProgressToken)
