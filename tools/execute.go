@@ -155,7 +155,7 @@ func (p *Pipeline) Reject(msg string) *Outcome {
 	id := newID()
 	rec := AuditRecord{Time: time.Now().UTC(), ExecutionID: id, CodeSHA256: codeHash(""), Policy: p.Policy.Name()}
 	out := p.finish(&rec, p.rejected(id, msg), sandbox.Result{})
-	p.audit(p.Log.With("exec", id), &rec, "", 0)
+	p.audit(p.Log.With("exec", id), &rec, "", p.DefaultTimeout)
 	return out
 }
 
