@@ -1,6 +1,7 @@
 # pycage runner: the bootstrap every sandbox container starts with (python3 -I -u -B -c <this>).
 # It reads one payload from stdin, runs the user's code, and reports the `result` global in a
 # frame the server finds by a per-call marker. It is not a security boundary: the container is.
+import io as _io
 import json as _json
 import os as _os
 import select as _select
@@ -89,6 +90,34 @@ class _PycageFigures:
         return [base64.b64encode(p).decode() for p in self.pngs]
 
 
+class _PycageFullWrite(_io.FileIO):
+    """An unbuffered stream that writes everything it is given. Under -u, sys.stdout writes to
+    a raw FileIO once and drops what a short write left over; Linux pipes never write short to
+    a blocking writer, but gVisor's do (64 KiB at a time), which lost all but the first chunk
+    of a large print."""
+
+    def write(self, data):
+        with memoryview(data) as view:
+            view = view.cast("B")
+            done = 0
+            while done < len(view):
+                n = super().write(view[done:])
+                if n is None:  # non-blocking and full: wait until it drains
+                    _select.select([], [self.fileno()], [])
+                    continue
+                done += n
+            return done
+
+
+def _pycage_unbuffered_streams():
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        old = getattr(_sys, name)
+        new = _io.TextIOWrapper(_PycageFullWrite(fd, "w", closefd=False), encoding=old.encoding,
+                                errors=old.errors, write_through=True)
+        setattr(_sys, name, new)
+        setattr(_sys, "__%s__" % name, new)
+
+
 def _pycage_read_payload():
     src = _sys.stdin.buffer
     header = src.readline(32)
@@ -119,6 +148,7 @@ def _pycage_exit_code(exc):
 
 
 def _pycage_main():
+    _pycage_unbuffered_streams()
     _pycage_warm_up()
     payload = _pycage_read_payload()
     # From here on stdin is empty: input() and child processes see EOF at once.

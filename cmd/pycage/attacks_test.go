@@ -5,11 +5,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pycage/pycage/sandbox"
 )
+
+// testRuntime names the runtime the servers under test use, as "# want[NAME]" lines name it:
+// "runsc" for gVisor (PYCAGE_RUNTIME=runsc, runsc-kvm, ...), else "runc".
+func testRuntime() string {
+	if sandbox.IsGVisor(os.Getenv("PYCAGE_RUNTIME")) {
+		return "runsc"
+	}
+	return "runc"
+}
 
 // attack is one program of testdata/attacks: hostile (or benign twin) Python and the outcome
 // its header comment asserts with lines such as
@@ -17,13 +29,21 @@ import (
 //	# want status=timeout
 //	# want stdout=started\n
 //	# want max_seconds=5
+//	# want stdout_suffix=done\n
 //	# want stderr_contains=time limit
 //	# timeout 2
+//	# want[runsc] status=oom
+//
+// A "# want[RUNTIME]" line replaces the plain one of the same key under that runtime (see
+// testRuntime), for the outcomes that differ, each with its reason in the file.
 type attack struct {
 	name, code string
 	timeout    float64           // timeout_seconds for the call; 0 for the default
 	want       map[string]string // status, stdout, truncated, result, max_seconds
 }
+
+// wantLine is "# want KEY=VALUE" or "# want[RUNTIME] KEY=VALUE"; VALUE takes Go escapes.
+var wantLine = regexp.MustCompile(`^# want(?:\[(\w+)\])? (\w+)=(.*)$`)
 
 func loadAttacks(t *testing.T) []attack {
 	t.Helper()
@@ -31,6 +51,7 @@ func loadAttacks(t *testing.T) []attack {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no attack programs: %v", err)
 	}
+	runtime := testRuntime()
 	var out []attack
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -38,23 +59,30 @@ func loadAttacks(t *testing.T) []attack {
 			t.Fatal(err)
 		}
 		a := attack{name: strings.TrimSuffix(filepath.Base(f), ".py"), code: string(b), want: map[string]string{}}
+		override := map[string]string{}
 		for _, line := range strings.Split(a.code, "\n") {
-			switch {
-			case strings.HasPrefix(line, "# want "):
-				k, v, ok := strings.Cut(strings.TrimPrefix(line, "# want "), "=")
-				if !ok {
-					t.Fatalf("%s: bad want line %q", f, line)
-				}
-				if v, err = strconv.Unquote(`"` + strings.ReplaceAll(v, `"`, `\"`) + `"`); err != nil {
-					t.Fatalf("%s: %q: %v", f, line, err)
-				}
-				a.want[k] = v
-			case strings.HasPrefix(line, "# timeout "):
-				a.timeout, err = strconv.ParseFloat(strings.TrimPrefix(line, "# timeout "), 64)
+			if m := wantLine.FindStringSubmatch(line); m != nil {
+				v, err := strconv.Unquote(`"` + strings.ReplaceAll(m[3], `"`, `\"`) + `"`)
 				if err != nil {
 					t.Fatalf("%s: %q: %v", f, line, err)
 				}
+				switch m[1] {
+				case "":
+					a.want[m[2]] = v
+				case runtime:
+					override[m[2]] = v
+				}
+			} else if strings.HasPrefix(line, "# want") {
+				t.Fatalf("%s: bad want line %q", f, line)
 			}
+			if v, ok := strings.CutPrefix(line, "# timeout "); ok {
+				if a.timeout, err = strconv.ParseFloat(v, 64); err != nil {
+					t.Fatalf("%s: %q: %v", f, line, err)
+				}
+			}
+		}
+		for k, v := range override {
+			a.want[k] = v
 		}
 		if a.want["status"] == "" {
 			t.Fatalf("%s asserts no status", f)
@@ -86,6 +114,9 @@ func TestAttacks(t *testing.T) {
 				}
 				if w, ok := a.want["stdout"]; ok && out.Stdout != w {
 					t.Errorf("stdout %.300q, want %q (stderr %.300q)", out.Stdout, w, out.Stderr)
+				}
+				if w, ok := a.want["stdout_suffix"]; ok && !strings.HasSuffix(out.Stdout, w) {
+					t.Errorf("stdout ends %q, want %q", out.Stdout[max(0, len(out.Stdout)-80):], w)
 				}
 				if w, ok := a.want["stderr_contains"]; ok && !strings.Contains(out.Stderr, w) {
 					t.Errorf("stderr %.300q lacks %q", out.Stderr, w)
