@@ -39,6 +39,7 @@ const (
 	defaultEngineTimeout = 30 * time.Second // create, attach, start
 	inspectDeadline      = 10 * time.Second
 	cleanupDeadline      = 15 * time.Second
+	oomSettle            = time.Second // under gVisor, see Sandbox.oomKilled
 )
 
 // Config is the sandbox's fixed configuration, built once at start-up by the caller.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/pkg/stdcopy"
 )
 
@@ -141,7 +143,10 @@ func (s *Sandbox) kill(ctx context.Context, id string) {
 }
 
 // oomKilled reads the engine's state: exit code 137 alone does not tell OOM from a kill.
-func (s *Sandbox) oomKilled(ctx context.Context, id string) bool {
+// Under gVisor the shim can see the cgroup's OOM only after the sandbox's exit (seen in a third
+// of busy runs); the engine then leaves State.OOMKilled false but still emits the "oom"
+// event, so a SIGKILLed gVisor sandbox is looked up in the event log, for at most oomSettle.
+func (s *Sandbox) oomKilled(ctx context.Context, id string, exitCode int) bool {
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), inspectDeadline)
 	defer cancel()
 	info, err := s.engine.ContainerInspect(ictx, id)
@@ -149,7 +154,21 @@ func (s *Sandbox) oomKilled(ctx context.Context, id string) bool {
 		s.log.Warn("inspect container", "container", shortID(id), "err", err)
 		return false
 	}
-	return info.State.OOMKilled
+	if info.State.OOMKilled || exitCode != 137 || !IsGVisor(s.cfg.Runtime) {
+		return info.State.OOMKilled
+	}
+	ectx, cancel := context.WithTimeout(ctx, oomSettle)
+	defer cancel()
+	msgs, errs := s.engine.Events(ectx, events.ListOptions{
+		Since:   info.State.StartedAt, // the log from the start: the event may already be in it
+		Filters: filters.NewArgs(filters.Arg("container", id), filters.Arg("event", "oom")),
+	})
+	select {
+	case <-msgs:
+		return true
+	case <-errs: // the deadline, or an engine that does not answer
+		return false
+	}
 }
 
 func shortID(id string) string {

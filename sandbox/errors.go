@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/client"
@@ -40,6 +41,9 @@ func (c Config) engineError(op string, err error) error {
 	case errdefs.IsNotFound(err) && op == "create container":
 		return &HintError{Op: op, Err: fmt.Errorf("%w: %s: %v", ErrImageMissing, c.Image, err),
 			Hint: "run `pycage image build` (or `make image`), or set PYCAGE_IMAGE to an image with python3"}
+	case c.Runtime != "" && strings.Contains(strings.ToLower(err.Error()), "unknown runtime"):
+		return &HintError{Op: op, Err: err,
+			Hint: fmt.Sprintf("the engine has no runtime %q: register it in its daemon.json and reload it (README, \"gVisor\"), or unset PYCAGE_RUNTIME; `pycage doctor` lists the engine's runtimes", c.Runtime)}
 	case client.IsErrConnectionFailed(err):
 		return &HintError{Op: op, Err: fmt.Errorf("%w: %v", ErrEngine, err),
 			Hint: "start the Docker engine, or point DOCKER_HOST at a running one; `pycage doctor` checks"}

@@ -14,6 +14,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -54,6 +55,10 @@ func (f *fakeEngine) ContainerInspect(context.Context, string) (container.Inspec
 }
 func (f *fakeEngine) ContainerList(context.Context, container.ListOptions) ([]container.Summary, error) {
 	return nil, nil
+}
+
+func (f *fakeEngine) Events(context.Context, events.ListOptions) (<-chan events.Message, <-chan error) {
+	return make(chan events.Message), make(chan error)
 }
 
 func testConfig() Config {

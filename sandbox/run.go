@@ -233,7 +233,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 	switch {
 	case killed != "":
 		res.Status = killed
-	case exited && !framed && s.oomKilled(ctx, c.id):
+	case exited && !framed && s.oomKilled(ctx, c.id, exitCode):
 		res.Status = StatusOOM
 	case exitCode == 0:
 		res.Status = StatusOK

@@ -28,6 +28,7 @@ func newTestSandbox(t *testing.T, mod func(*Config)) (*Sandbox, *client.Client) 
 	}
 	cfg := DefaultConfig()
 	cfg.Instance = "test-" + t.Name()
+	cfg.Runtime = os.Getenv("PYCAGE_RUNTIME") // CI runs these under runc and again under runsc
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -58,6 +59,18 @@ func TestContainerSpecIsLockedDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	hc := info.HostConfig
+	nproc := int64(-1)
+	for _, u := range hc.Ulimits {
+		if u.Name == "nproc" {
+			nproc = u.Hard
+		}
+	}
+	tasks := "tasks: PidsLimit == Pids, no nproc ulimit (it counts the uid across the host)"
+	tasksOK := hc.PidsLimit != nil && *hc.PidsLimit == s.cfg.Pids && nproc == -1
+	if IsGVisor(s.cfg.Runtime) {
+		tasks = "tasks under gVisor: nproc == Pids, PidsLimit sized for the Sentry"
+		tasksOK = nproc == s.cfg.Pids && hc.PidsLimit != nil && *hc.PidsLimit == runscPidsBase+runscPidsPerTask*s.cfg.Pids
+	}
 	checks := []struct {
 		name string
 		ok   bool
@@ -72,6 +85,8 @@ func TestContainerSpecIsLockedDown(t *testing.T) {
 		{"Memory == MemorySwap > 0", hc.Memory > 0 && hc.Memory == hc.MemorySwap},
 		{"NanoCpus > 0", hc.NanoCPUs > 0},
 		{"PidsLimit > 0", hc.PidsLimit != nil && *hc.PidsLimit > 0},
+		{tasks, tasksOK},
+		{"runtime as configured", hc.Runtime == s.cfg.Runtime || s.cfg.Runtime == "" && hc.Runtime == "runc"},
 		{"init", hc.Init != nil && *hc.Init},
 		{"no mounts", len(info.Mounts) == 0 && len(hc.Binds) == 0 && len(hc.Mounts) == 0},
 		{"only the /tmp tmpfs", len(hc.Tmpfs) == 1 && strings.Contains(hc.Tmpfs["/tmp"], "size=")},

@@ -58,6 +58,7 @@ func TestCLIRun(t *testing.T) {
 		{"output limit", "", []string{"PYCAGE_OUTPUT_HARD_LIMIT=1MiB"}, []string{"run", "-c", "while True: print('x' * 1000)"}, "", "hard output limit", exitOutputLimit},
 		{"infrastructure: missing image", "", []string{"PYCAGE_IMAGE=pycage/does-not-exist:0"}, []string{"run", "-c", "print(1)"}, "", "pycage image build", exitInfra},
 		{"infrastructure: engine down", "", []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, []string{"run", "-c", "print(1)"}, "", "start the Docker engine", exitInfra},
+		{"infrastructure: runtime not registered", "", []string{"PYCAGE_RUNTIME=pycage-no-such-runtime"}, []string{"run", "-c", "print(1)"}, "", `no runtime "pycage-no-such-runtime": register it`, exitInfra},
 		{"usage: two files", "", nil, []string{"run", file, file}, "", "one FILE at most", exitUsage},
 		{"usage: nothing to run", "", nil, []string{"run"}, "", "nothing to run", exitUsage},
 		{"usage: bad setting", "", []string{"PYCAGE_MEMORY=lots"}, []string{"run", "-c", "print(1)"}, "", "PYCAGE_MEMORY", exitUsage},

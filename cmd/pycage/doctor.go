@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 )
 
 // probeCode checks from inside a sandbox container that its limits hold. Each line it prints
-// is "name ok" or "name FAIL detail".
+// is "name ok" or "name FAIL detail". It is run with GVISOR = True or False prepended.
 const probeCode = `
 import os, socket
 def check(name, ok, detail=""):
@@ -24,8 +25,9 @@ check("non-root", os.getuid() != 0, "uid %d" % os.getuid())
 status = open("/proc/self/status").read()
 cap = [l.split()[1] for l in status.splitlines() if l.startswith("CapEff")][0]
 check("no-capabilities", int(cap, 16) == 0, "CapEff " + cap)
-nnp = [l.split()[1] for l in status.splitlines() if l.startswith("NoNewPrivs")][0]
-check("no-new-privileges", nnp == "1", "NoNewPrivs " + nnp)
+import ctypes  # prctl, not /proc/self/status: gVisor's has no NoNewPrivs line
+nnp = ctypes.CDLL(None).prctl(39, 0, 0, 0, 0)  # PR_GET_NO_NEW_PRIVS
+check("no-new-privileges", nnp == 1, "PR_GET_NO_NEW_PRIVS %d" % nnp)
 try:
     open("/usr/pycage-probe", "w"); check("read-only-root", False, "wrote /usr")
 except OSError:
@@ -43,6 +45,9 @@ except (OSError, ValueError):
         limit = int(open("/sys/fs/cgroup/memory/memory.limit_in_bytes").read())
     except (OSError, ValueError):
         limit = -1
+        if GVISOR:  # no cgroup files inside; its kernel sizes MemTotal to the sandbox's limit
+            mem = [l.split() for l in open("/proc/meminfo") if l.startswith("MemTotal:")]
+            limit = int(mem[0][1]) * 1024 if mem else -1
 check("memory-limit", 0 < limit < 1 << 50, "limit %d" % limit)
 try:
     pids = open("/sys/fs/cgroup/pids.max").read().strip()
@@ -51,8 +56,21 @@ except OSError:
         pids = open("/sys/fs/cgroup/pids/pids.max").read().strip()
     except OSError:
         pids = "unknown"
+        if GVISOR:  # the task limit is RLIMIT_NPROC, which its kernel enforces in the sandbox
+            import resource
+            nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]
+            pids = str(nproc) if nproc != resource.RLIM_INFINITY else "unlimited"
 check("pids-limit", pids.isdigit(), "pids.max " + pids)
 `
+
+// probeHeader tells the probe whether it runs under gVisor, whose kernel shows the sandbox's
+// limits in other places than cgroup files.
+func probeHeader(cfg Config) string {
+	if sandbox.IsGVisor(cfg.Runtime) {
+		return "GVISOR = True\n"
+	}
+	return "GVISOR = False\n"
+}
 
 func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pycage doctor", flag.ContinueOnError)
@@ -104,14 +122,31 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		report(true, fmt.Sprintf("image %s, %d MB%s", cfg.Image, info.Size/1e6, note), "")
 	}
-	rt := cfg.Runtime
-	if rt == "" {
-		rt = "engine default"
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	einfo, ierr := a.docker.Info(rctx)
+	cancel()
+	if ierr != nil {
+		report(false, "engine info: "+ierr.Error(), "check that the Docker engine answers `docker info`")
+	} else {
+		names := make([]string, 0, len(einfo.Runtimes))
+		for name := range einfo.Runtimes {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		rt := cfg.Runtime
+		if rt == "" {
+			rt = einfo.DefaultRuntime
+		}
+		_, known := einfo.Runtimes[rt]
+		what := fmt.Sprintf("runtime %s (the engine has: %s)", rt, strings.Join(names, ", "))
+		report(known, what, "register it in the engine's daemon.json under \"runtimes\" and reload the engine (README: gVisor), or unset PYCAGE_RUNTIME")
+		if !known {
+			err = fmt.Errorf("runtime %s is not registered", rt) // no probe: it could only fail
+		}
 	}
-	report(true, "runtime: "+rt, "")
 
 	if err == nil {
-		out, perr := a.pipeline.Execute(ctx, tools.Args{Code: probeCode, Timeout: 30 * time.Second})
+		out, perr := a.pipeline.Execute(ctx, tools.Args{Code: probeHeader(cfg) + probeCode, Timeout: 30 * time.Second})
 		switch {
 		case perr != nil:
 			report(false, "probe container: "+perr.Error(), "see the error above")

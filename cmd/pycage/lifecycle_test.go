@@ -134,6 +134,30 @@ func containerEvents(t *testing.T, pid int, kinds ...string) <-chan events.Messa
 	return msgs
 }
 
+// awaitRunning waits until at least n containers of one server process run, whether they
+// started before this call or after it.
+func awaitRunning(t *testing.T, pid, n int, within time.Duration, what string) {
+	t.Helper()
+	started := containerEvents(t, pid, "start") // first, so no start falls between list and wait
+	deadline := time.After(within)
+	for {
+		running := 0
+		for _, c := range pycageContainers(t, pid) {
+			if c.State == "running" {
+				running++
+			}
+		}
+		if running >= n {
+			return
+		}
+		select {
+		case <-started:
+		case <-deadline:
+			t.Fatalf("%s: %d of %d containers running after %s", what, running, n, within)
+		}
+	}
+}
+
 func awaitEvents(t *testing.T, ch <-chan events.Message, n int, within time.Duration, what string) {
 	t.Helper()
 	deadline := time.After(within)
@@ -154,10 +178,9 @@ func TestShutdownRemovesContainers(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			r := startRaw(t, "PYCAGE_POOL=2")
-			started := containerEvents(t, r.pid(), "start")
-			awaitEvents(t, started, 2, time.Minute, "pool fill")
+			awaitRunning(t, r.pid(), 2, time.Minute, "pool fill")
 			r.send(t, callLine(1, map[string]any{"code": "import time\nprint('x', flush=True)\ntime.sleep(600)", "timeout_seconds": 300}))
-			awaitEvents(t, started, 1, time.Minute, "pool refill after the call took a container")
+			awaitRunning(t, r.pid(), 3, time.Minute, "the call's container and the refilled pool")
 			begin := time.Now()
 			if how == "SIGTERM" {
 				r.cmd.Process.Signal(syscall.SIGTERM)
@@ -183,8 +206,8 @@ func TestKill9Sweep(t *testing.T) {
 	t.Parallel()
 	live := startRaw(t, "PYCAGE_POOL=1")
 	doomed := startRaw(t, "PYCAGE_POOL=1")
-	awaitEvents(t, containerEvents(t, live.pid(), "start"), 1, time.Minute, "live server's pool")
-	awaitEvents(t, containerEvents(t, doomed.pid(), "start"), 1, time.Minute, "doomed server's pool")
+	awaitRunning(t, live.pid(), 1, time.Minute, "live server's pool")
+	awaitRunning(t, doomed.pid(), 1, time.Minute, "doomed server's pool")
 	doomed.cmd.Process.Kill()
 	<-doomed.exited
 	if n := len(pycageContainers(t, doomed.pid())); n == 0 {
@@ -303,8 +326,19 @@ func TestDoctor(t *testing.T) {
 			t.Errorf("doctor output lacks %q:\n%s", want, out)
 		}
 	}
+	rt := os.Getenv("PYCAGE_RUNTIME")
+	if rt == "" {
+		rt = "runc" // the engine's default here
+	}
+	if !strings.Contains(out, "ok    runtime "+rt+" (the engine has: ") {
+		t.Errorf("doctor does not report the runtime %s with the engine's list:\n%s", rt, out)
+	}
 	if strings.Contains(out+errOut, strings.Repeat("k", 20)) {
 		t.Error("doctor printed a secret")
+	}
+	out, _, code = runCLI(t, "", []string{"PYCAGE_RUNTIME=pycage-no-such-runtime"}, "doctor")
+	if code == 0 || !strings.Contains(out, "FAIL  runtime pycage-no-such-runtime") || !strings.Contains(out, "daemon.json") || strings.Contains(out, "probe:") {
+		t.Errorf("doctor with an unregistered runtime: exit %d\n%s", code, out)
 	}
 	out, _, code = runCLI(t, "", []string{"PYCAGE_IMAGE=pycage/absent:0"}, "doctor")
 	if code == 0 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "fix: run `pycage image build`") {
