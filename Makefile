@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/pycage
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build image image-datascience run test unit fuzz vet bench clean
+.PHONY: all build image image-datascience run test test-runsc unit fuzz vet bench clean
 
 all: build
 
@@ -44,6 +44,13 @@ fuzz:
 test: image image-datascience vet
 	$(GO) test -race -count=1 -timeout 14m ./...
 	$(MAKE) --no-print-directory fuzz
+
+# The container tests again under gVisor: needs runsc registered with the engine as "runsc"
+# (`sudo .ci/runsc register` does it; README, "gVisor"). Fails, never skips, without it.
+test-runsc: image image-datascience
+	@docker info --format '{{range $$k, $$v := .Runtimes}}{{$$k}} {{end}}' | tr ' ' '\n' | grep -qx runsc || { \
+	  echo "the Docker engine has no runtime runsc: run 'sudo .ci/runsc register' first" >&2; exit 1; }
+	PYCAGE_RUNTIME=runsc $(GO) test -race -count=1 -timeout 14m ./cmd/pycage/ ./sandbox/...
 
 # One table from one run: pycage warm and cold through the MCP server against the
 # one-container-per-call reference and the engine floor; then the redactor and the policy.
