@@ -54,8 +54,10 @@ test-runsc: image image-datascience
 
 # One table from one run: pycage warm and cold through the MCP server against the
 # one-container-per-call reference and the engine floor; then the redactor and the policy.
+# With runsc registered with the engine, its warm, cold and reference rows are added.
 bench: image
-	$(GO) run ./cmd/pycage-bench -bin ./$(BIN) -n 40
+	$(GO) run ./cmd/pycage-bench -bin ./$(BIN) -n 40 \
+	  $$(docker info --format '{{range $$k, $$v := .Runtimes}}{{$$k}} {{end}}' | tr ' ' '\n' | grep -qx runsc && echo -also-runtime runsc)
 	$(GO) test -run='^$$' -bench=. -benchmem ./redact/ ./sandbox/policy/
 
 clean:

@@ -28,6 +28,15 @@ const (
 	runscPidsPerTask = 16
 )
 
+// CgroupPidsLimit is the cgroup pids limit of a container whose code may run tasks tasks:
+// tasks itself, or under gVisor room for the Sentry's threads (see containerSpec).
+func CgroupPidsLimit(runtime string, tasks int64) int64 {
+	if IsGVisor(runtime) {
+		return runscPidsBase + runscPidsPerTask*tasks
+	}
+	return tasks
+}
+
 // IsGVisor reports whether an engine runtime name is gVisor's runsc, by the name it is
 // registered under ("runsc", "runsc-kvm", "gvisor", ...).
 func IsGVisor(runtime string) bool {
@@ -71,7 +80,6 @@ func (c Config) containerSpec() (*container.Config, *container.HostConfig) {
 		},
 	}
 	init := true
-	pids := c.Pids
 	ulimits := []*container.Ulimit{
 		{Name: "nofile", Soft: c.Nofile, Hard: c.Nofile},
 		{Name: "core", Soft: 0, Hard: 0},
@@ -84,8 +92,8 @@ func (c Config) containerSpec() (*container.Config, *container.HostConfig) {
 		// Sentry enforces inside the sandbox (its own kernel counts its own users), and the
 		// cgroup's limit stays as a backstop sized for the Sentry's threads.
 		ulimits = append(ulimits, &container.Ulimit{Name: "nproc", Soft: c.Pids, Hard: c.Pids})
-		pids = runscPidsBase + runscPidsPerTask*c.Pids
 	}
+	pids := CgroupPidsLimit(c.Runtime, c.Pids)
 	hc := &container.HostConfig{
 		NetworkMode:    "none",
 		ReadonlyRootfs: true,

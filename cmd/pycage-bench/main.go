@@ -31,6 +31,7 @@ import (
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/pycage/pycage/sandbox"
 )
 
 func main() {
@@ -38,9 +39,10 @@ func main() {
 	n := flag.Int("n", 40, "sequential calls per row")
 	par := flag.Int("c", 4, "concurrent clients for the throughput column")
 	image := flag.String("image", "pycage/python:3.11", "image")
-	runtime := flag.String("runtime", "", "OCI runtime for every row (e.g. runsc)")
+	runtime := flag.String("runtime", "", "OCI runtime of rows (a) to (d); empty for the engine's default")
+	also := flag.String("also-runtime", "", "a second runtime (e.g. runsc) whose warm, cold and reference rows are added")
 	flag.Parse()
-	if err := run(*bin, *image, *runtime, *n, *par); err != nil {
+	if err := run(*bin, *image, *runtime, *also, *n, *par); err != nil {
 		fmt.Fprintln(os.Stderr, "pycage-bench:", err)
 		os.Exit(1)
 	}
@@ -53,42 +55,38 @@ type row struct {
 	note       string
 }
 
-func run(bin, image, runtime string, n, par int) error {
+func run(bin, image, runtime, also string, n, par int) error {
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
 		return err
 	}
 	defer cli.Close()
 	ctx := context.Background()
-	env := []string{"PYCAGE_IMAGE=" + image, "PYCAGE_RUNTIME=" + runtime, "PYCAGE_ENV_FILE=", "PYCAGE_SECRETS_DIR="}
 
 	var rows []row
-	warm, rss, err := benchServer(ctx, cli, bin, append(env, "PYCAGE_POOL=2"), n, par, true)
-	if err != nil {
-		return fmt.Errorf("warm: %w", err)
-	}
-	rows = append(rows, warm)
-	cold, _, err := benchServer(ctx, cli, bin, append(env, "PYCAGE_POOL=0"), n, par, false)
-	if err != nil {
-		return fmt.Errorf("cold: %w", err)
-	}
-	rows = append(rows, cold)
-	ref, err := benchEngine(ctx, "(c) reference: create, start, wait, logs, remove", n, par, func() error { return reference(ctx, cli, image, runtime) })
+	warm, cold, ref, rss, err := benchRuntime(ctx, cli, bin, image, runtime, "", n, par)
 	if err != nil {
 		return err
 	}
-	rows = append(rows, ref)
+	rows = append(rows, warm, cold, ref)
 	floor, err := benchEngine(ctx, "(d) floor: create, attach, start, wait, remove", n, par, func() error { return floorCall(ctx, cli, image, runtime) })
 	if err != nil {
 		return err
 	}
 	rows = append(rows, floor)
+	if also != "" {
+		w, c, r, _, err := benchRuntime(ctx, cli, bin, image, also, " ["+also+"]", n, par)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, w, c, r)
+	}
 
 	refP50 := pct(ref.lat, 50)
-	fmt.Printf("\npycage benchmark: print(1), %d sequential calls per row, throughput with %d concurrent clients, image %s, runtime %s\n\n", n, par, image, orDefault(runtime))
-	fmt.Printf("%-52s %9s %9s %12s %10s %10s\n", "design", "p50 ms", "p90 ms", "p50 vs (c)", "calls/s", "vs (c)")
+	fmt.Printf("\npycage benchmark: print(1), %d sequential calls per row, throughput with %d concurrent clients, image %s, runtime %s (rows marked [NAME]: that runtime)\n\n", n, par, image, orDefault(runtime))
+	fmt.Printf("%-60s %9s %9s %12s %10s %10s\n", "design", "p50 ms", "p90 ms", "p50 vs (c)", "calls/s", "vs (c)")
 	for _, r := range rows {
-		fmt.Printf("%-52s %9.1f %9.1f %11.2fx %10.1f %9.2fx\n", r.name, ms(pct(r.lat, 50)), ms(pct(r.lat, 90)),
+		fmt.Printf("%-60s %9.1f %9.1f %11.2fx %10.1f %9.2fx\n", r.name, ms(pct(r.lat, 50)), ms(pct(r.lat, 90)),
 			float64(refP50)/float64(pct(r.lat, 50)), r.throughput, r.throughput/ref.throughput)
 	}
 	fmt.Printf("\nserver RSS: idle %.1f MiB, peak %.1f MiB\n", float64(rss.idle)/(1<<20), float64(rss.peak)/(1<<20))
@@ -98,6 +96,22 @@ func run(bin, image, runtime string, n, par int) error {
 }
 
 type rssFigures struct{ idle, peak int64 }
+
+// benchRuntime measures rows (a), (b) and (c) under one runtime, their names marked with mark.
+func benchRuntime(ctx context.Context, cli *client.Client, bin, image, runtime, mark string, n, par int) (warm, cold, ref row, rss rssFigures, err error) {
+	env := []string{"PYCAGE_IMAGE=" + image, "PYCAGE_RUNTIME=" + runtime, "PYCAGE_ENV_FILE=", "PYCAGE_SECRETS_DIR="}
+	if warm, rss, err = benchServer(ctx, cli, bin, append(env, "PYCAGE_POOL=2"), n, par, true); err != nil {
+		return warm, cold, ref, rss, fmt.Errorf("warm%s: %w", mark, err)
+	}
+	if cold, _, err = benchServer(ctx, cli, bin, append(env, "PYCAGE_POOL=0"), n, par, false); err != nil {
+		return warm, cold, ref, rss, fmt.Errorf("cold%s: %w", mark, err)
+	}
+	ref, err = benchEngine(ctx, "(c) reference: create, start, wait, logs, remove", n, par, func() error { return reference(ctx, cli, image, runtime) })
+	warm.name += mark
+	cold.name += mark
+	ref.name += mark
+	return warm, cold, ref, rss, err
+}
 
 // benchServer starts `pycage serve`, measures n sequential print(1) calls (waiting for the
 // pool to refill between calls when warm), then throughput with par clients.
@@ -219,7 +233,7 @@ func throughput(n, par int, call func() error) (float64, error) {
 
 // spec is pycage's lock-down, for the floor row.
 func spec(image, runtime string, cmd []string, attach bool) (*container.Config, *container.HostConfig) {
-	pids := int64(64)
+	pids := sandbox.CgroupPidsLimit(runtime, sandbox.DefaultPids)
 	init := true
 	cfg := &container.Config{Image: image, User: "65534:65534", Cmd: cmd, NetworkDisabled: true,
 		AttachStdout: attach, AttachStderr: attach, Labels: map[string]string{"io.pycage.bench": "1"}}
