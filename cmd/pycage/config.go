@@ -143,7 +143,7 @@ var settings = []setting{
 	}, func(c *Config, v string) error { c.SecretsDir = v; return nil }},
 	{"audit-log", "JSON-lines audit file (mode 0600, append); empty is off", constDef(""),
 		func(c *Config, v string) error { c.AuditLog = v; return nil }},
-	{"policy", "default, strict or off", constDef("default"),
+	{"policy", "default, strict, off, or the path of a policy file", constDef("default"),
 		func(c *Config, v string) error { c.Policy = v; return nil }},
 	{"runtime", "OCI runtime name, e.g. runsc; empty is the engine's default", constDef(""),
 		func(c *Config, v string) error { c.Runtime = v; return nil }},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pycage/pycage/redact"
 	"github.com/pycage/pycage/sandbox"
 	"github.com/pycage/pycage/sandbox/image"
 	"github.com/pycage/pycage/tools"
@@ -166,7 +167,11 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "        %s\n", s)
 	}
 	for _, s := range a.secrets.inject {
-		fmt.Fprintf(stdout, "      injected into the sandbox: %s\n", s)
+		note := ""
+		if len(s.Value) < redact.MinSecretLen {
+			note = fmt.Sprintf(" (shorter than %d characters: NOT redacted from output)", redact.MinSecretLen)
+		}
+		fmt.Fprintf(stdout, "      injected into the sandbox: %s%s\n", s, note)
 	}
 	if failed > 0 {
 		return &exitError{code: exitInfra, err: fmt.Errorf("%d check(s) failed", failed)}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -317,11 +318,12 @@ func TestGrandchildGoneWithItsCall(t *testing.T) {
 
 func TestDoctor(t *testing.T) {
 	t.Parallel()
-	out, errOut, code := runCLI(t, "", []string{"DEMO_API_KEY=demo-" + strings.Repeat("k", 20)}, "doctor")
+	out, errOut, code := runCLI(t, "", []string{"DEMO_API_KEY=demo-" + strings.Repeat("k", 20), "PYCAGE_SECRETS=SHORT_KEY", "SHORT_KEY=abc"}, "doctor")
 	if code != 0 || strings.Contains(out, "FAIL") {
 		t.Fatalf("doctor exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"Docker engine", "probe: non-root ok", "probe: no-network ok", "probe: read-only-root ok", "probe: memory-limit ok", "probe: pids-limit ok", "DEMO_API_KEY=demo****kkkk"} {
+	for _, want := range []string{"Docker engine", "probe: non-root ok", "probe: no-network ok", "probe: read-only-root ok", "probe: memory-limit ok", "probe: pids-limit ok", "DEMO_API_KEY=demo****kkkk",
+		"injected into the sandbox: SHORT_KEY=**** (shorter than 8 characters: NOT redacted from output)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("doctor output lacks %q:\n%s", want, out)
 		}
@@ -387,7 +389,25 @@ func TestMCPConfig(t *testing.T) {
 		s.Env["PYCAGE_MEMORY"] != "512m" || s.Env["PYCAGE_SECRETS"] != "SOME_KEY" {
 		t.Errorf("config %+v", s)
 	}
-	if strings.Contains(out, strings.Repeat("s", 20)) {
+	if strings.Contains(out+errOut, strings.Repeat("s", 20)) {
 		t.Error("mcp-config printed a secret value")
+	}
+	if !strings.Contains(errOut, "note: SOME_KEY is read from this shell's environment") {
+		t.Errorf("no note that a desktop client lacks the shell's SOME_KEY: %q", errOut)
+	}
+
+	// A policy file is checked and given by its absolute path: a client starts the server
+	// in a directory of its own choosing.
+	out, errOut, code = runCLI(t, "", nil, "mcp-config", "--policy", "../../examples/policy.example")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	abs, _ := filepath.Abs("../../examples/policy.example")
+	if err := json.Unmarshal([]byte(out), &cfg); err != nil || cfg.MCPServers["pycage"].Env["PYCAGE_POLICY"] != abs {
+		t.Errorf("policy file not made absolute (%v): %s", err, out)
+	}
+	_, errOut, code = runCLI(t, "", nil, "mcp-config", "--policy", "no-such-policy.conf")
+	if code != exitUsage || !strings.Contains(errOut, "PYCAGE_POLICY") {
+		t.Errorf("a missing policy file: exit %d, %q", code, errOut)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/pycage/pycage/sandbox/policy"
 )
 
 // cmdMCPConfig prints a ready MCP client configuration (Claude Desktop's mcpServers shape)
@@ -24,8 +26,12 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError("mcp-config takes flags only, got %q", fs.Args())
 	}
-	if _, err := resolveConfig(fs, vals, os.Getenv); err != nil {
+	cfg, err := resolveConfig(fs, vals, os.Getenv)
+	if err != nil {
 		return &exitError{code: exitUsage, err: err}
+	}
+	if _, err := policy.Parse(cfg.Policy); err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("invalid PYCAGE_POLICY: %w", err)}
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -49,7 +55,16 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 			env[k] = v
 		}
 	}
-	for _, k := range []string{"PYCAGE_ENV_FILE", "PYCAGE_SECRETS_DIR", "PYCAGE_AUDIT_LOG"} {
+	if _, set := os.LookupEnv("PYCAGE_ENV_FILE"); !set && !cfg.EnvFileSet {
+		if _, err := os.Stat(cfg.EnvFile); err == nil {
+			env["PYCAGE_ENV_FILE"] = cfg.EnvFile // the .env found here, made absolute below
+		}
+	}
+	paths := []string{"PYCAGE_ENV_FILE", "PYCAGE_SECRETS_DIR", "PYCAGE_AUDIT_LOG"}
+	if policy.IsFile(cfg.Policy) {
+		paths = append(paths, "PYCAGE_POLICY")
+	}
+	for _, k := range paths {
 		if v := env[k]; v != "" && !filepath.IsAbs(v) {
 			if abs, err := filepath.Abs(v); err == nil {
 				env[k] = abs // a client starts the server in a directory of its own choosing
@@ -62,5 +77,12 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, string(out))
+	for _, name := range cfg.Secrets {
+		if os.Getenv(name) != "" {
+			fmt.Fprintf(stderr, "note: %s is read from this shell's environment, which a client started from a desktop does not have: "+
+				"put it in the env file (PYCAGE_ENV_FILE) or in %s, or add it to the client's \"env\"\n",
+				name, filepath.Join(cfg.SecretsDir, name))
+		}
+	}
 	return nil
 }

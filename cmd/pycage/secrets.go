@@ -80,7 +80,7 @@ func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
 			s := redact.Secret{Name: name, Value: m[name]}
 			if len(s.Value) < redact.MinSecretLen {
 				if s.Value != "" {
-					log.Warn("host secret shorter than 8 characters is not redacted", "name", name, "value", s)
+					log.Warn("host secret shorter than 8 characters is not redacted", "secret", s)
 				}
 				continue
 			}

@@ -153,6 +153,9 @@ func Parse(spec string) (*Policy, error) {
 	return parseFile(spec)
 }
 
+// IsFile reports whether a PYCAGE_POLICY value names a policy file rather than a built-in policy.
+func IsFile(spec string) bool { return builtin(spec) == nil }
+
 // builtin returns the built-in policy named name, or nil.
 func builtin(name string) *Policy {
 	switch name {
