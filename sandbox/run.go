@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +54,10 @@ type Result struct {
 	Duration  time.Duration   // from sending the code to the end of the run
 	Container string          // the container's id
 	Warm      bool            // the container came from the pool
-	Images    [][]byte        // PNGs of the code's matplotlib figures
+	Images    [][]byte        // PNGs of the code's matplotlib figures, encoded anew by pycage
+	// ImagesDropped counts the frame's images not returned: not a PNG, over the pixel bound,
+	// or past the count or byte budget.
+	ImagesDropped int
 }
 
 // Sandbox runs snippets in fresh containers, at most Config.Concurrency at a time. A
@@ -224,7 +225,7 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 	fr, framed := c.outFrames.last()
 	if framed && killed == "" {
 		res.Result = fr.Result
-		res.Images = pngs(fr.Images, s.cfg.MaxImages)
+		res.Images, res.ImagesDropped = figures(fr.Images, s.cfg.MaxImages, s.cfg.ImageBudget)
 		if !exited {
 			exitCode = fr.ExitCode
 		}
@@ -241,16 +242,4 @@ func (s *Sandbox) execute(ctx context.Context, c *started, req Request) (Result,
 		res.Status = StatusError
 	}
 	return res, nil
-}
-
-// pngs decodes the frame's images, keeping only real PNGs, at most max of them.
-func pngs(b64 []string, max int) [][]byte {
-	var out [][]byte
-	for _, s := range b64 {
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err == nil && len(out) < max && bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
-			out = append(out, b)
-		}
-	}
-	return out
 }

@@ -174,6 +174,9 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 	out.Truncated = t1 || t2
 	out.Redactions = n1 + n2
 	out.PNGs, out.Images = res.Images, len(res.Images)
+	if res.ImagesDropped > 0 {
+		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: %d figure(s) not returned: not a valid PNG of at most 4 megapixels, or past the limits on figures", res.ImagesDropped))
+	}
 	if len(res.Result) > 0 {
 		var n int
 		out.Result, n = p.redactResult(res.Result)

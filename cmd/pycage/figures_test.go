@@ -52,6 +52,27 @@ print("plotted")`)
 			t.Error("structured content repeats the PNG data")
 		}
 	})
+	t.Run("text hidden in a figure's metadata does not come back", func(t *testing.T) {
+		// A secret written into a PNG text chunk would pass the redactor, which reads no
+		// image; pycage returns a figure's pixels only.
+		hidden := "hidden-in-metadata-" + strings.Repeat("q", 16)
+		res, out := s.run(t, `
+import matplotlib.pyplot as plt, matplotlib.figure as mf
+save = mf.Figure.savefig
+mf.Figure.savefig = lambda self, *a, **k: save(self, *a, metadata={"Title": "`+hidden+`", "Comment": "`+hidden+`"}, **k)
+plt.plot([1, 2]); plt.show()`)
+		if out.Status != "ok" || out.Images != 1 {
+			t.Fatalf("status %q images %d stderr %q", out.Status, out.Images, out.Stderr)
+		}
+		for _, c := range res.Content {
+			if img, ok := c.(mcp.ImageContent); ok {
+				b, _ := base64.StdEncoding.DecodeString(img.Data)
+				if bytes.Contains(b, []byte(hidden)) || bytes.Contains(b, []byte("tEXt")) {
+					t.Error("the figure came back with its text chunks")
+				}
+			}
+		}
+	})
 	t.Run("at most four figures, the rest noted", func(t *testing.T) {
 		res, out := s.run(t, "import matplotlib.pyplot as plt\nfor i in range(7):\n    plt.figure(); plt.plot([i, i + 1])")
 		if out.Images != 4 || !strings.Contains(out.Stderr, "3 figure(s) not returned") {
