@@ -225,7 +225,8 @@ func jsonASCII(v string) string {
 	return b.String()
 }
 
-// pythonForms returns v as the inside of Python's repr of the str and of its UTF-8 bytes.
+// pythonForms returns v as the inside of Python's repr of the str and of its UTF-8 bytes, of
+// its ascii(), and as backslashreplace writes it.
 func pythonForms(v string) []string {
 	quote := byte('\'')
 	if strings.IndexByte(v, '\'') >= 0 && strings.IndexByte(v, '"') < 0 {
@@ -277,5 +278,26 @@ func pythonForms(v string) []string {
 			b.WriteByte(c)
 		}
 	}
-	return []string{s.String(), b.String()}
+	return []string{s.String(), b.String(), asciiEscaped(s.String(), false), asciiEscaped(v, true)}
+}
+
+// asciiEscaped writes every non-ASCII character of v as Python escapes it where only ASCII
+// may be written: \xNN up to U+00FF, \uNNNN, \UNNNNNNNN. Applied to the inside of a repr it
+// gives ascii() (and %a); applied to the value itself, what encode("ascii", "backslashreplace")
+// and encode("unicode_escape") write. del also escapes U+007F, as ascii() does.
+func asciiEscaped(v string, keepDel bool) string {
+	var b strings.Builder
+	for _, r := range v {
+		switch {
+		case r < 0x7f || r == 0x7f && keepDel:
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	return b.String()
 }

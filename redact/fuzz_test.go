@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func fuzzEncode(secret, prefix string, enc, sep uint8) (text string, forbidden [
 		blob, stable := stableB64(e, pre[:k], secret, []byte(prefix))
 		return blob, []string{stable}
 	}
-	switch enc % 14 {
+	switch enc % 15 {
 	case 0:
 		return secret, []string{secret}
 	case 1:
@@ -70,6 +71,25 @@ func fuzzEncode(secret, prefix string, enc, sep uint8) (text string, forbidden [
 	case 12:
 		s := eachByte(secret, "%%%02X")
 		return s, []string{s}
+	case 13:
+		if !utf8.ValidString(secret) {
+			return "", nil
+		}
+		// Python's backslashreplace (and ascii() for a value without quotes or controls).
+		var b strings.Builder
+		for _, r := range secret {
+			switch {
+			case r < 0x80:
+				b.WriteRune(r)
+			case r <= 0xff:
+				fmt.Fprintf(&b, `\x%02x`, r)
+			case r <= 0xffff:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				fmt.Fprintf(&b, `\U%08x`, r)
+			}
+		}
+		return b.String(), []string{b.String()}
 	default:
 		if len(secret) > maxSpacedLen || len(normalizeString(streamSep, secret)) < MinSecretLen {
 			return "", nil // documented: not searched for spelled out

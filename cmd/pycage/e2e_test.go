@@ -17,16 +17,37 @@ import (
 var (
 	injectedSecret = "fk-" + rand.Text() + rand.Text()
 	hostOnlySecret = "ho-" + rand.Text()
+	// unicodeSecret has characters that Python escapes as \xNN, \uNNNN and \UNNNNNNNN.
+	unicodeSecret = "pw-" + rand.Text()[:12] + "é" + rand.Text()[:6] + "üΩ🔑"
 
 	sharedOnce sync.Once
 	shared     *mcpServer
 )
 
+// pyASCII is what Python's ascii() writes inside the quotes for s (no quotes or backslashes in it).
+func pyASCII(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x7f:
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	return b.String()
+}
+
 func secretEnv() []string {
 	return []string{
 		"FAKE_SERVICE_API_KEY=" + injectedSecret,
 		"FAKE_OTHER_TOKEN=" + hostOnlySecret,
-		"PYCAGE_SECRETS=FAKE_SERVICE_API_KEY",
+		"FAKE_UNICODE_PASSWORD=" + unicodeSecret,
+		"PYCAGE_SECRETS=FAKE_SERVICE_API_KEY,FAKE_UNICODE_PASSWORD",
 		"PYCAGE_CONCURRENCY=4",
 	}
 }
@@ -214,14 +235,19 @@ k = os.environ["FAKE_SERVICE_API_KEY"]
 sys.stdout.write(k[:10]); sys.stdout.flush(); time.sleep(0.2); sys.stdout.write(k[10:] + "\n")`},
 		{"on stderr", `import os, sys; print(os.environ["FAKE_SERVICE_API_KEY"], file=sys.stderr)`},
 		{"host secret typed into the code", "print('" + hostOnlySecret + "')"},
+		{"non-ASCII secret through ascii(), %a and backslashreplace", `import os
+u = os.environ["FAKE_UNICODE_PASSWORD"]
+print(ascii(u)); print("%a" % [u])
+print(u.encode("ascii", "backslashreplace").decode(), u.encode("unicode_escape").decode())
+raise ValueError(ascii(u))`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			res, out := s.run(t, tc.code)
 			whole, _ := json.Marshal(res)
-			for _, f := range append(forms, hostOnlySecret) {
-				if strings.Contains(string(whole), f) {
+			for _, f := range append(forms, hostOnlySecret, unicodeSecret, pyASCII(unicodeSecret)) {
+				if strings.Contains(string(whole)+out.Stdout+out.Stderr, f) {
 					t.Errorf("secret form %q came back in %s", f, whole)
 				}
 			}
