@@ -27,6 +27,11 @@ const (
 	// streamEsc is streamSep plus decoding of backslash escapes (\uXXXX, \xXX, \n, \" ...)
 	// and percent-encoding (%XX).
 	streamEsc
+	// streamFinal is streamSep that keeps the final byte of each CSI and other escape sequence
+	// (ESC # c, ESC [ 1 c, CSI c): a secret written one character per sequence, each as its
+	// final byte, with parameters or intermediates that are not separators before it. It is
+	// searched with streamSep's matcher, since secrets normalize the same way in both.
+	streamFinal
 )
 
 // Byte classes of the normalizer.
@@ -194,16 +199,27 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 		c := s[i]
 		switch classes[c] {
 		case clsESC:
-			if kind == streamBare {
+			switch kind {
+			case streamBare:
 				i++
-			} else {
+			case streamFinal:
+				e := skipEscape(s, i, limit)
+				if e > i+1 && !isStringIntroducer(s[i+1]) {
+					nt.emitByte(s[e-1], e-1, 1)
+				}
+				i = e
+			default:
 				i = skipEscape(s, i, limit)
 			}
 		case clsNonASCII:
 			r, n := utf8.DecodeRuneInString(s[i:limit])
 			switch {
 			case kind != streamBare && isC1Introducer(r):
-				i = skipC1(s, i, limit, r, n)
+				e := skipC1(s, i, limit, r, n)
+				if kind == streamFinal && r == 0x9b && e > i+n {
+					nt.emitByte(s[e-1], e-1, 1)
+				}
+				i = e
 			case isSepRune(r): // invalid bytes too: they decode as utf8.RuneError
 				i += n
 			default:

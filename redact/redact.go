@@ -200,6 +200,9 @@ func (r *Redactor) detect(w string, base int, atEnd bool, sc *scratch) {
 			r.scanStream(streamKind(kind), m, w, base, sc)
 		}
 	}
+	if m := r.streams[streamSep]; m != nil && streamNeeded(streamFinal, w) {
+		r.scanStream(streamFinal, m, w, base, sc)
+	}
 	r.rules.find(w, atEnd, &sc.rules, func(i, a, b int) {
 		sc.add(base+a, base+b, r.ruleLabels[i], int32(rulePrio+i), -1)
 	})
@@ -211,7 +214,7 @@ func (r *Redactor) detect(w string, base int, atEnd bool, sc *scratch) {
 // streamNeeded reports whether the kind view of s can differ from the streamSep view.
 func streamNeeded(kind streamKind, s string) bool {
 	switch kind {
-	case streamBare:
+	case streamBare, streamFinal:
 		return strings.IndexByte(s, 0x1b) >= 0 || strings.IndexByte(s, 0xc2) >= 0 // ESC, C1
 	case streamEsc:
 		return strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '%') >= 0

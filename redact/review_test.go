@@ -285,3 +285,39 @@ func TestNoFalsePositivesShortSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestRedactFinalBytes: each character of a secret written as the final byte of its own
+// escape sequence, with intermediates or parameters that are not separators before it
+// (ESC # c, ESC [ 1 c, CSI # c). A terminal shows nothing, but the model reads the text.
+func TestRedactFinalBytes(t *testing.T) {
+	alnumSec := fakeSecret(t, 20)                                                     // ESC intermediates* final(0x30-0x7E)
+	letters := randString(t, 20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ") // CSI final(0x40-0x7E)
+	r := New([]Secret{{"ALNUM", alnumSec}, {"LETTERS", letters}})
+	cases := []struct{ name, secret, value, prefix string }{
+		{"esc-hash", "ALNUM", alnumSec, "\x1b#"},
+		{"esc-dollar", "ALNUM", alnumSec, "\x1b$"},
+		{"esc-ampersand", "ALNUM", alnumSec, "\x1b&"},
+		{"esc-percent", "ALNUM", alnumSec, "\x1b%"},
+		{"esc-two-intermediates", "ALNUM", alnumSec, "\x1b$#"},
+		{"csi-intermediate", "LETTERS", letters, "\x1b[#"},
+		{"csi-digit-parameter", "LETTERS", letters, "\x1b[1"},
+		{"csi-parameters", "LETTERS", letters, "\x1b[38;5;196"},
+		{"c1-csi-intermediate", "LETTERS", letters, "\u009b#"},
+		{"c1-csi-parameter", "LETTERS", letters, "\u009b12"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			for _, ch := range c.value {
+				b.WriteString(c.prefix)
+				b.WriteRune(ch)
+			}
+			in := "before " + b.String() + " after"
+			out, n := r.Redact(in)
+			assertRedacted(t, in, out, n, c.secret, b.String()[len(c.prefix):])
+			if again, _ := r.Redact(out); again != out {
+				t.Errorf("redacting twice changed %q to %q", out, again)
+			}
+		})
+	}
+}

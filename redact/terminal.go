@@ -25,10 +25,10 @@ func skipEscape(s string, i, limit int) int {
 	}
 	var e int
 	var ok bool
-	switch s[i+1] {
-	case '[':
+	switch c := s[i+1]; {
+	case c == '[':
 		e, ok = skipCSI(s, i+2, limit)
-	case ']', 'P', 'X', '^', '_':
+	case isStringIntroducer(c):
 		e, ok = skipString(s, i+2, limit)
 	default:
 		j := i + 1
@@ -41,6 +41,15 @@ func skipEscape(s string, i, limit int) int {
 		return i + 1
 	}
 	return e
+}
+
+// isStringIntroducer reports whether ESC c starts a string sequence (OSC, DCS, SOS, PM, APC).
+func isStringIntroducer(c byte) bool {
+	switch c {
+	case ']', 'P', 'X', '^', '_':
+		return true
+	}
+	return false
 }
 
 // isC1Introducer reports whether r is the C1 control CSI or one that starts a string.
