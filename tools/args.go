@@ -54,6 +54,11 @@ func ParseArgs(raw map[string]any) (Args, error) {
 		if math.IsNaN(secs) || secs <= 0 {
 			return a, fmt.Errorf("argument timeout_seconds must be a positive number of seconds")
 		}
+		if secs < 1 {
+			// Checked here, not only in checkArgs: a tiny value (1e-320) rounds to no duration,
+			// which would mean "the default".
+			return a, fmt.Errorf("argument timeout_seconds is %g, under the minimum of 1 second", secs)
+		}
 		if secs > 1e6 {
 			secs = 1e6 // checked against the maximum in checkArgs
 		}

@@ -177,7 +177,9 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 	if res.ImagesDropped > 0 {
 		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: %d figure(s) not returned: not a valid PNG of at most 4 megapixels, or past the limits on figures", res.ImagesDropped))
 	}
-	if len(res.Result) > 0 {
+	if jsonDepth(res.Result) > maxResultDepth {
+		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: the result was not returned: it is nested deeper than %d levels, which MCP clients' JSON parsers may refuse; flatten it", maxResultDepth))
+	} else if len(res.Result) > 0 {
 		var n int
 		out.Result, n = p.redactResult(res.Result)
 		out.Redactions += n
@@ -218,6 +220,34 @@ func (p *Pipeline) redactResult(raw json.RawMessage) (any, int) {
 		}
 	}
 	return v, n
+}
+
+// maxResultDepth bounds the nesting of a returned result: clients' JSON parsers have recursion
+// limits of their own (pydantic's, behind the Python MCP SDK, refuses a few hundred levels).
+const maxResultDepth = 64
+
+// jsonDepth returns the deepest nesting of arrays and objects in a JSON text.
+func jsonDepth(raw []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // joinStrings appends every string of a decoded JSON value in document order (object keys

@@ -25,7 +25,7 @@ func (p *Pipeline) instructions() string {
 	b.WriteString("pycage runs Python 3 in a throwaway sandbox through the run_python tool. ")
 	b.WriteString("Each call starts from scratch: variables, files and imports do not persist between calls, so send complete programs. ")
 	b.WriteString("Return data by assigning a JSON-serializable value to the global `result`; pass data in with input_data and read it as `INPUT_DATA`. ")
-	fmt.Fprintf(&b, "Limits per call: %g s by default (timeout_seconds up to %g), %s of memory, %s of writable /tmp (the only writable place), %d processes, %s of output per stream kept (head and tail), code up to %s. ",
+	fmt.Fprintf(&b, "Limits per call: %g s by default (timeout_seconds up to %g), %s of memory, %s of writable /tmp (the place to write files; the root file system is read-only), %d processes, %s of output per stream kept (head and tail), code up to %s. ",
 		p.DefaultTimeout.Seconds(), p.MaxTimeout.Seconds(), mib(l.Memory), mib(l.TmpfsSize), l.Pids, kib(p.OutputLimit), kib(p.MaxCode))
 	b.WriteString("There is no network: do not try to install packages or download data. ")
 	fmt.Fprintf(&b, "The image is %s; ", l.Image)

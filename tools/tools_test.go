@@ -226,6 +226,8 @@ func TestParseArgs(t *testing.T) {
 		{"code is a number", map[string]any{"code": 1.0}, "must be a string", Args{}},
 		{"input_data is a string", map[string]any{"code": "x", "input_data": "{}"}, "must be a JSON object", Args{}},
 		{"negative timeout", map[string]any{"code": "x", "timeout_seconds": -1.0}, "positive", Args{}},
+		{"timeout under a second", map[string]any{"code": "x", "timeout_seconds": 0.5}, "under the minimum of 1 second", Args{}},
+		{"timeout too small to be a duration", map[string]any{"code": "x", "timeout_seconds": 1e-320}, "under the minimum of 1 second", Args{}},
 		{"unknown", map[string]any{"code": "x", "cwd": "/"}, `unknown argument "cwd"`, Args{}},
 	}
 	for _, tc := range tests {
@@ -302,5 +304,19 @@ func TestInProcessServer(t *testing.T) {
 	req.Params.Arguments = "not an object"
 	if res, err := c.CallTool(ctx, req); err != nil || !res.IsError {
 		t.Errorf("non-object arguments: %v %v", res, err)
+	}
+}
+
+func TestJSONDepth(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		want int
+	}{
+		{`1`, 0}, {`"[[["`, 0}, {`[]`, 1}, {`{"a":[1,{"b":[]}]}`, 4},
+		{`["\"[[[", "\\", [2]]`, 2}, {strings.Repeat("[", 300) + strings.Repeat("]", 300), 300},
+	} {
+		if got := jsonDepth([]byte(tc.json)); got != tc.want {
+			t.Errorf("jsonDepth(%.40s) = %d, want %d", tc.json, got, tc.want)
+		}
 	}
 }

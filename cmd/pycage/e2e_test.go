@@ -159,6 +159,18 @@ func TestRunPythonBasics(t *testing.T) {
 					t.Errorf("result %v stderr %q", r, stderr)
 				}
 			}},
+		{"a result nested 300 deep is refused with a note", map[string]any{"code": "x = 1\nfor _ in range(300): x = [x]\nresult = x"}, "ok", 0,
+			func(t *testing.T, _, stderr string, r any) {
+				if r != nil || !strings.Contains(stderr, "nested deeper than 64 levels") {
+					t.Errorf("result %.80v stderr %q", r, stderr)
+				}
+			}},
+		{"a result nested 60 deep comes back", map[string]any{"code": "x = 1\nfor _ in range(60): x = [x]\nresult = x"}, "ok", 0,
+			func(t *testing.T, _, stderr string, r any) {
+				if b, _ := json.Marshal(r); string(b) != strings.Repeat("[", 60)+"1"+strings.Repeat("]", 60) {
+					t.Errorf("result %s stderr %q", b, stderr)
+				}
+			}},
 		{"input() gets EOF at once", map[string]any{"code": "try:\n    input()\nexcept EOFError:\n    print('eof')"}, "ok", 0,
 			func(t *testing.T, out, _ string, _ any) {
 				if out != "eof\n" {
@@ -311,6 +323,7 @@ func TestBadArguments(t *testing.T) {
 		{"NUL byte", map[string]any{"code": "print(1)\x00"}, "NUL byte"},
 		{"input_data not an object", map[string]any{"code": "print(1)", "input_data": []int{1}}, "must be a JSON object"},
 		{"timeout too large", map[string]any{"code": "print(1)", "timeout_seconds": 100000}, "outside 1 to 300"},
+		{"timeout too small to be a duration", map[string]any{"code": "print(1)", "timeout_seconds": 1e-320}, "under the minimum of 1 second"},
 		{"timeout not a number", map[string]any{"code": "print(1)", "timeout_seconds": "5"}, "must be a number"},
 		{"unknown argument", map[string]any{"code": "print(1)", "language": "python"}, `unknown argument "language"`},
 	}
