@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -301,6 +302,29 @@ func TestHugeLineAndGarbage(t *testing.T) {
 	r.send(t, `{"jsonrpc":"2.0","id":2,"method":"ping"}`)
 	if resp := r.await(t, 2); resp["error"] != nil {
 		t.Errorf("ping after garbage: %v", resp)
+	}
+
+	// A 64 MB line is over the message limit: dropped unread, answered by id, and the
+	// server's memory stays far below what reading it whole took (about 6 times its size).
+	r.send(t, callLine(3, map[string]any{"code": strings.Repeat("y", 64<<20)}))
+	resp = r.await(t, 3)
+	if e, _ := resp["error"].(map[string]any); e == nil || !strings.Contains(fmt.Sprint(e["message"]), "over the limit") {
+		t.Errorf("64 MB message: %.300v", resp)
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", r.pid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" {
+			if kb, _ := strconv.Atoi(f[1]); kb > 160<<10 {
+				t.Errorf("server peak RSS %d MiB after a 64 MB message", kb>>10)
+			}
+		}
+	}
+	r.send(t, `{"jsonrpc":"2.0","id":4,"method":"ping"}`)
+	if resp := r.await(t, 4); resp["error"] != nil {
+		t.Errorf("ping after a dropped message: %v", resp)
 	}
 }
 

@@ -1,0 +1,119 @@
+package tools
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sync"
+)
+
+// MaxMessage is the largest JSON-RPC message the stdio transport passes on: room for the
+// largest accepted code and input_data, even written with JSON escapes.
+func (p *Pipeline) MaxMessage() int {
+	return 6*p.MaxCode + 2*maxInputData + 1<<20
+}
+
+// SerialWriter makes every Write to w whole: the JSON-RPC writer of mcp-go and the limiter's
+// error answers write a message per Write, and none may land inside another.
+type SerialWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// NewSerialWriter returns a SerialWriter on w.
+func NewSerialWriter(w io.Writer) *SerialWriter { return &SerialWriter{w: w} }
+
+func (s *SerialWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// LimitMessages returns a reader of the newline-delimited JSON-RPC messages of r that drops
+// every message over max bytes instead of passing it on, so that one huge line cannot take
+// the server's memory (mcp-go reads a line whole). A dropped message is answered on out with
+// a JSON-RPC error carrying its id, when the id comes before its params.
+func LimitMessages(r io.Reader, out io.Writer, max int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(copyMessages(bufio.NewReaderSize(r, 64<<10), pw, out, max))
+	}()
+	return pr
+}
+
+// copyMessages copies each line of r under max bytes to w whole, and answers the others.
+func copyMessages(r *bufio.Reader, w, out io.Writer, max int) error {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		switch {
+		case line == nil && len(chunk) > max, line != nil && len(line)+len(chunk) > max:
+			prefix := append(line, chunk...)
+			if derr := dropMessage(r, prefix, len(prefix), err, out, max); derr != nil {
+				return derr
+			}
+			line = nil
+			continue
+		case err == bufio.ErrBufferFull:
+			line = append(line, chunk...)
+			continue
+		}
+		if len(line) > 0 || len(chunk) > 0 {
+			if line != nil {
+				chunk = append(line, chunk...)
+			}
+			if _, werr := w.Write(chunk); werr != nil {
+				return werr
+			}
+		}
+		line = nil
+		if err != nil {
+			return err // io.EOF ends the stream as it ended r
+		}
+	}
+}
+
+// dropMessage discards the rest of a message of which prefix (size bytes so far) has been read,
+// then answers it on out.
+func dropMessage(r *bufio.Reader, prefix []byte, size int, err error, out io.Writer, max int) error {
+	head := prefix[:min(len(prefix), 64<<10)]
+	for err == bufio.ErrBufferFull {
+		var chunk []byte
+		chunk, err = r.ReadSlice('\n')
+		size += len(chunk)
+	}
+	if err != nil && err != io.EOF {
+		return err
+	}
+	answer, _ := json.Marshal(map[string]any{
+		"jsonrpc": "2.0",
+		"id":      messageID(head),
+		"error": map[string]any{
+			"code": -32600, // invalid request
+			"message": fmt.Sprintf("pycage: a JSON-RPC message of %d bytes is over the limit of %d bytes and was dropped; "+
+				"send less code or input_data", size, max),
+		},
+	})
+	if _, werr := out.Write(append(answer, '\n')); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// idField finds a message's top-level id as written by common clients: before the params.
+var idField = regexp.MustCompile(`"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?[0-9]{1,20})\s*[,}]`)
+
+// messageID returns the id of the message whose first bytes are head, when it stands before
+// the params (an "id" inside the params could name another request); else null.
+func messageID(head []byte) json.RawMessage {
+	if i := bytes.Index(head, []byte(`"params"`)); i >= 0 {
+		head = head[:i]
+	}
+	if m := idField.FindSubmatch(head); m != nil && json.Valid(m[1]) {
+		return m[1]
+	}
+	return json.RawMessage("null")
+}

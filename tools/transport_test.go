@@ -1,0 +1,59 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestLimitMessages(t *testing.T) {
+	big := strings.Repeat("x", 300<<10)
+	in := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"code":"` + big + `"}}`,
+		`{"jsonrpc":"2.0","id":"a\"b","method":"tools/call","params":{"code":"` + big + `"}}`,
+		`{"jsonrpc":"2.0","method":"tools/call","params":{"id":99,"code":"` + big + `"},"id":3}`,
+		`{"jsonrpc":"2.0","id":4,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":5,"method":"ping"}`, // no newline at the end
+	}, "\n")
+	for name, r := range map[string]io.Reader{
+		"whole":       strings.NewReader(in),
+		"byte a time": iotest.OneByteReader(strings.NewReader(in)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var answers bytes.Buffer
+			got, err := io.ReadAll(LimitMessages(r, &answers, 256<<10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := `{"jsonrpc":"2.0","id":1,"method":"ping"}` + "\n" + `{"jsonrpc":"2.0","id":4,"method":"ping"}` + "\n" + `{"jsonrpc":"2.0","id":5,"method":"ping"}`
+			if string(got) != want {
+				t.Errorf("passed on %.200q, want %q", got, want)
+			}
+			var ids []string
+			for _, line := range strings.Split(strings.TrimSpace(answers.String()), "\n") {
+				var m struct {
+					ID    json.RawMessage `json:"id"`
+					Error struct {
+						Code    int    `json:"code"`
+						Message string `json:"message"`
+					} `json:"error"`
+				}
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatalf("answer %q: %v", line, err)
+				}
+				if m.Error.Code != -32600 || !strings.Contains(m.Error.Message, "over the limit of 262144 bytes") {
+					t.Errorf("answer %q", line)
+				}
+				ids = append(ids, string(m.ID))
+			}
+			// The id inside the params of the third is not taken for the message's.
+			if strings.Join(ids, " ") != `2 "a\"b" null` {
+				t.Errorf("answered ids %v", ids)
+			}
+		})
+	}
+}
