@@ -16,20 +16,64 @@ func (p *Pipeline) MaxMessage() int {
 	return 6*p.MaxCode + 2*maxInputData + 1<<20
 }
 
-// SerialWriter makes every Write to w whole: the JSON-RPC writer of mcp-go and the limiter's
-// error answers write a message per Write, and none may land inside another.
+// SerialWriter is the server's stdout. It makes every Write to w whole (the JSON-RPC writer of
+// mcp-go and the limiter's answers write one message per Write, and none may land inside
+// another), and it redacts JSON-RPC errors: mcp-go's own, such as "tool 'X' not found", quote
+// what the client sent, where a secret may stand.
 type SerialWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	red redactor
 }
 
-// NewSerialWriter returns a SerialWriter on w.
-func NewSerialWriter(w io.Writer) *SerialWriter { return &SerialWriter{w: w} }
+// redactor is the part of the redactor the writer uses.
+type redactor interface {
+	RedactValue(v any) (any, int)
+}
+
+// NewSerialWriter returns a SerialWriter on w that redacts errors with the pipeline's redactor.
+func (p *Pipeline) NewSerialWriter(w io.Writer) *SerialWriter {
+	return &SerialWriter{w: w, red: p.Redactor}
+}
 
 func (s *SerialWriter) Write(p []byte) (int, error) {
+	out := p
+	if s.red != nil && bytes.Contains(p, []byte(`"error"`)) {
+		out = s.redactError(p)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	if _, err := s.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// redactError returns the message p with the strings of its error object redacted, or p when
+// it is no JSON-RPC error or nothing in it needed redacting.
+func (s *SerialWriter) redactError(p []byte) []byte {
+	var msg map[string]json.RawMessage
+	if json.Unmarshal(p, &msg) != nil || msg["error"] == nil {
+		return p
+	}
+	var e any
+	if json.Unmarshal(msg["error"], &e) != nil {
+		return p
+	}
+	e, n := s.red.RedactValue(e)
+	if n == 0 {
+		return p
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return p
+	}
+	msg["error"] = b
+	out, err := json.Marshal(msg)
+	if err != nil {
+		return p
+	}
+	return append(out, '\n')
 }
 
 // LimitMessages returns a reader of the newline-delimited JSON-RPC messages of r that drops

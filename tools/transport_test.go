@@ -57,3 +57,26 @@ func TestLimitMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestSerialWriterRedactsErrors: an error that quotes the client's input (mcp-go's "tool 'X'
+// not found") is redacted; other messages pass byte for byte.
+func TestSerialWriterRedactsErrors(t *testing.T) {
+	p, _ := newPipeline(t, nil)
+	secret := testSecret
+	var out bytes.Buffer
+	w := p.NewSerialWriter(&out)
+	errMsg := `{"jsonrpc":"2.0","id":7,"error":{"code":-32602,"message":"tool 'run_` + secret + `' not found: tool not found"}}` + "\n"
+	result := `{"jsonrpc":"2.0","id":8,"result":{"content":[{"type":"text","text":"\"error\" is only a word here"}]}}` + "\n"
+	for _, m := range []string{errMsg, result} {
+		if n, err := w.Write([]byte(m)); err != nil || n != len(m) {
+			t.Fatalf("Write: %d, %v", n, err)
+		}
+	}
+	lines := strings.SplitAfter(out.String(), "\n")
+	if strings.Contains(out.String(), secret) || !strings.Contains(lines[0], "[REDACTED:") || !strings.Contains(lines[0], `"id":7`) || !strings.Contains(lines[0], `"code":-32602`) {
+		t.Errorf("error message: %q", lines[0])
+	}
+	if lines[1] != result {
+		t.Errorf("result changed: %q", lines[1])
+	}
+}

@@ -328,6 +328,19 @@ func TestHugeLineAndGarbage(t *testing.T) {
 	}
 }
 
+// TestProtocolErrorsRedacted: mcp-go's own error texts quote what the client sent; a host
+// secret in an unknown tool's name does not come back in the clear.
+func TestProtocolErrorsRedacted(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, append(secretEnv(), "PYCAGE_POOL=0")...)
+	r.send(t, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"run_`+hostOnlySecret+`","arguments":{}}}`)
+	resp := r.await(t, 1)
+	b, _ := json.Marshal(resp)
+	if resp["error"] == nil || strings.Contains(string(b), hostOnlySecret) || !strings.Contains(string(b), "[REDACTED:FAKE_OTHER_TOKEN]") {
+		t.Errorf("unknown tool answer: %s", b)
+	}
+}
+
 // TestGrandchildGoneWithItsCall: a daemonized grandchild does not outlive its call: the
 // container is destroyed right after the call returns.
 func TestGrandchildGoneWithItsCall(t *testing.T) {

@@ -48,7 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	stdio.SetErrorLogger(log.New(slogWriter{a.log}, "", 0))
 	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	server.WithQueueSize(stdioWorkers * 4)(stdio)
-	out := tools.NewSerialWriter(stdout)
+	out := a.pipeline.NewSerialWriter(stdout)
 	err = stdio.Listen(ctx, tools.LimitMessages(stdin, out, a.pipeline.MaxMessage()), out)
 	if ctx.Err() != nil {
 		a.log.Info("shutting down on signal")
