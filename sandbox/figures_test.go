@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"testing"
 )
@@ -81,11 +82,65 @@ func TestFiguresReencoded(t *testing.T) {
 	}
 	for y := 0; y < 16; y++ {
 		for x := 0; x < 32; x++ {
-			if got.At(x, y) != want.At(x, y) {
+			r1, g1, b1, a1 := got.At(x, y).RGBA()
+			r2, g2, b2, a2 := want.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
 				t.Fatalf("pixel %d,%d changed", x, y)
 			}
 		}
 	}
+}
+
+// TestFiguresPaletteDropped: palette entries that no pixel uses are not copied: the figure
+// comes back as plain RGBA.
+func TestFiguresPaletteDropped(t *testing.T) {
+	secret := "palette-secret-0123456789abcdef" // 10 colours of 3 bytes, and a byte more
+	pal := color.Palette{color.NRGBA{0, 0, 0, 255}}
+	for i := 0; i+3 <= len(secret); i += 3 {
+		pal = append(pal, color.NRGBA{secret[i], secret[i+1], secret[i+2], 255})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewPaletted(image.Rect(0, 0, 4, 4), pal)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(secret[:30])) {
+		t.Fatal("test PNG lacks the palette")
+	}
+	kept, _ := figures([]string{b64(b.Bytes())}, 4, 1<<20)
+	if len(kept) != 1 || bytes.Contains(kept[0], []byte(secret[:6])) || bytes.Contains(kept[0], []byte("PLTE")) {
+		t.Errorf("the palette came back: %d figures", len(kept))
+	}
+}
+
+// TestFiguresDecodingBounded: a figure is decoded only within a per-figure and a per-call
+// bound on decoded bytes, and none past the count: a frame of small files claiming large
+// 16-bit images costs the server nothing.
+func TestFiguresDecodingBounded(t *testing.T) {
+	big16 := testPNG16(t, 2048, 2048) // 32 MiB of 16-bit pixels and 16 MiB drawn: over the per-figure bound
+	var frame []string
+	for range 18 {
+		frame = append(frame, b64(big16))
+	}
+	if kept, dropped := figures(frame, 4, 1<<30); len(kept) != 0 || dropped != 18 {
+		t.Errorf("16-bit 2048x2048: kept %d, dropped %d", len(kept), dropped)
+	}
+	// 1400x1400 RGBA: 7.8 MB decoded + 7.8 MB drawn; the per-call bound of 64 MiB holds four.
+	mid := b64(testPNG(t, 1400, 1400))
+	if kept, dropped := figures([]string{mid, mid, mid, mid, mid, mid}, 6, 1<<30); len(kept) != 4 || dropped != 2 {
+		t.Errorf("1400x1400 RGBA: kept %d, dropped %d", len(kept), dropped)
+	}
+}
+
+// testPNG16 encodes a w×h 16-bit image of one colour (a small file).
+func testPNG16(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewNRGBA64(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.NRGBA64{1, 2, 3, 0xffff}), image.Point{}, draw.Src)
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestFiguresLimits(t *testing.T) {

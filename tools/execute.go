@@ -175,7 +175,7 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 	out.Redactions = n1 + n2
 	out.PNGs, out.Images = res.Images, len(res.Images)
 	if res.ImagesDropped > 0 {
-		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: %d figure(s) not returned: not a valid PNG of at most 4 megapixels, or past the limits on figures", res.ImagesDropped))
+		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: %d figure(s) not returned: not a valid PNG within the size pycage decodes (about 5 megapixels), or past the limits on figures", res.ImagesDropped))
 	}
 	if jsonDepth(res.Result) > maxResultDepth {
 		out.Stderr = appendNote(out.Stderr, fmt.Sprintf("pycage: the result was not returned: it is nested deeper than %d levels, which MCP clients' JSON parsers may refuse; flatten it", maxResultDepth))
