@@ -6,14 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sync"
 )
 
 // MaxMessage is the largest JSON-RPC message the stdio transport passes on: room for the
-// largest accepted code and input_data, even written with JSON escapes.
+// largest accepted code and input_data (which is measured compact, as pycage re-encodes it)
+// written with escapes, such as \uXXXX for each character of Cyrillic text, or indented.
 func (p *Pipeline) MaxMessage() int {
-	return 6*p.MaxCode + 2*maxInputData + 1<<20
+	return 4*(p.MaxCode+maxInputData) + 1<<20
 }
 
 // SerialWriter is the server's stdout. It makes every Write to w whole (the JSON-RPC writer of
@@ -57,7 +57,9 @@ func (s *SerialWriter) redactError(p []byte) []byte {
 		return p
 	}
 	var e any
-	if json.Unmarshal(msg["error"], &e) != nil {
+	dec := json.NewDecoder(bytes.NewReader(msg["error"]))
+	dec.UseNumber() // error codes and data keep their digits
+	if dec.Decode(&e) != nil {
 		return p
 	}
 	e, n := s.red.RedactValue(e)
@@ -147,17 +149,33 @@ func dropMessage(r *bufio.Reader, prefix []byte, size int, err error, out io.Wri
 	return err
 }
 
-// idField finds a message's top-level id as written by common clients: before the params.
-var idField = regexp.MustCompile(`"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?[0-9]{1,20})\s*[,}]`)
-
-// messageID returns the id of the message whose first bytes are head, when it stands before
-// the params (an "id" inside the params could name another request); else null.
+// messageID returns the top-level id of the message whose first bytes are head, read the way
+// encoding/json (and so mcp-go) reads it: escapes decoded, nested objects skipped, the last
+// of duplicate keys. When head holds no id at the top level (a batch, an id past the head),
+// it is null.
 func messageID(head []byte) json.RawMessage {
-	if i := bytes.Index(head, []byte(`"params"`)); i >= 0 {
-		head = head[:i]
+	null := json.RawMessage("null")
+	dec := json.NewDecoder(bytes.NewReader(head))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return null
 	}
-	if m := idField.FindSubmatch(head); m != nil && json.Valid(m[1]) {
-		return m[1]
+	id := null
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			break // the value runs past the head
+		}
+		if key == "id" {
+			id = null
+			if len(v) > 0 && (v[0] == '"' || v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+				id = v
+			}
+		}
 	}
-	return json.RawMessage("null")
+	return id
 }

@@ -80,3 +80,22 @@ func TestSerialWriterRedactsErrors(t *testing.T) {
 		t.Errorf("result changed: %q", lines[1])
 	}
 }
+
+func TestMessageID(t *testing.T) {
+	for _, tc := range []struct{ head, want string }{
+		{`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"code":"xx`, `7`},
+		{`{"id":"a\"b","params":{`, `"a\"b"`},
+		{`{"meta":{"id":1},"id":2,"params":{"code":"xx`, `2`},           // a nested id is not the message's
+		{`{"a\"id":1,"id":2,"params":{`, `2`},                           // nor is a key that only ends in id
+		{`{"id":1,"id":2,"params":{`, `2`},                              // the last of duplicates, as encoding/json
+		{`{"\u0069d":3,"params":{`, `3`},                                // escapes decoded, as encoding/json
+		{`{"method":"tools/call","params":{"id":99,"code":"xx`, `null`}, // the id is past the head
+		{`[{"id":1,"method":"ping"},{"id":2,`, `null`},                  // a batch
+		{`{"id":null,"params":{`, `null`},
+		{`{"id":{"x":1},"params":{`, `null`},
+	} {
+		if got := string(messageID([]byte(tc.head))); got != tc.want {
+			t.Errorf("messageID(%s) = %s, want %s", tc.head, got, tc.want)
+		}
+	}
+}
