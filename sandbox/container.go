@@ -88,7 +88,12 @@ func (s *Sandbox) attachAndStart(ctx context.Context, id string) (*started, erro
 func (s *Sandbox) create(ctx context.Context) (string, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.EngineTimeout)
 	defer cancel()
-	cfg, hc := s.cfg.containerSpec()
+	spec := s.cfg
+	var err error
+	if spec.Runtime, err = s.runtime(cctx); err != nil {
+		return "", s.cfg.engineError("engine info", err)
+	}
+	cfg, hc := spec.containerSpec()
 	resp, err := s.engine.ContainerCreate(cctx, cfg, hc, nil, nil, "")
 	if resp.ID != "" {
 		s.track(resp.ID)
@@ -154,7 +159,7 @@ func (s *Sandbox) oomKilled(ctx context.Context, id string, exitCode int) bool {
 		s.log.Warn("inspect container", "container", shortID(id), "err", err)
 		return false
 	}
-	if info.State.OOMKilled || exitCode != 137 || !IsGVisor(s.cfg.Runtime) {
+	if rt, _ := s.runtime(ctx); info.State.OOMKilled || exitCode != 137 || !IsGVisor(rt) {
 		return info.State.OOMKilled
 	}
 	ectx, cancel := context.WithTimeout(ctx, oomSettle)
@@ -166,7 +171,9 @@ func (s *Sandbox) oomKilled(ctx context.Context, id string, exitCode int) bool {
 	select {
 	case <-msgs:
 		return true
-	case <-errs: // the deadline, or an engine that does not answer
+	case <-errs: // the engine's error, or the deadline as the client reports it
+		return false
+	case <-ectx.Done(): // an engine (or a client) that reports nothing
 		return false
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/system"
 	"github.com/docker/docker/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -23,15 +24,21 @@ import (
 // fakeEngine is a hand-written Engine: each call does what its function field says, and the
 // removals are recorded.
 type fakeEngine struct {
-	create func() (container.CreateResponse, error)
-	attach func() (types.HijackedResponse, error)
-	start  func() error
+	create  func() (container.CreateResponse, error)
+	attach  func() (types.HijackedResponse, error)
+	start   func() error
+	inspect func() (container.InspectResponse, error) // nil: not found
+	info    func() (system.Info, error)               // nil: runc is the default
 
 	mu      sync.Mutex
 	removed []string
+	hosts   []*container.HostConfig // of every create
 }
 
-func (f *fakeEngine) ContainerCreate(context.Context, *container.Config, *container.HostConfig, *network.NetworkingConfig, *ocispec.Platform, string) (container.CreateResponse, error) {
+func (f *fakeEngine) ContainerCreate(_ context.Context, _ *container.Config, hc *container.HostConfig, _ *network.NetworkingConfig, _ *ocispec.Platform, _ string) (container.CreateResponse, error) {
+	f.mu.Lock()
+	f.hosts = append(f.hosts, hc)
+	f.mu.Unlock()
 	return f.create()
 }
 func (f *fakeEngine) ContainerAttach(context.Context, string, container.AttachOptions) (types.HijackedResponse, error) {
@@ -51,10 +58,20 @@ func (f *fakeEngine) ContainerRemove(_ context.Context, id string, _ container.R
 	return nil
 }
 func (f *fakeEngine) ContainerInspect(context.Context, string) (container.InspectResponse, error) {
+	if f.inspect != nil {
+		return f.inspect()
+	}
 	return container.InspectResponse{}, errdefs.ErrNotFound
 }
 func (f *fakeEngine) ContainerList(context.Context, container.ListOptions) ([]container.Summary, error) {
 	return nil, nil
+}
+
+func (f *fakeEngine) Info(context.Context) (system.Info, error) {
+	if f.info != nil {
+		return f.info()
+	}
+	return system.Info{DefaultRuntime: "runc"}, nil
 }
 
 func (f *fakeEngine) Events(context.Context, events.ListOptions) (<-chan events.Message, <-chan error) {
@@ -214,5 +231,66 @@ func TestOutputLimitWinsOverFrames(t *testing.T) {
 			t.Fatalf("try %d: status %q err %v", i, res.Status, err)
 		}
 		b.Close()
+	}
+}
+
+// TestOOMLookupHasItsOwnDeadline: under gVisor a SIGKILLed sandbox's OOM is looked up in the
+// engine's event log; an engine whose event stream neither sends nor fails does not hold the
+// call past oomSettle.
+func TestOOMLookupHasItsOwnDeadline(t *testing.T) {
+	eng := &fakeEngine{inspect: func() (container.InspectResponse, error) {
+		return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
+			State: &container.State{ExitCode: 137, StartedAt: "2026-12-04T00:00:00Z"}}}, nil
+	}}
+	cfg := testConfig()
+	cfg.Runtime = "runsc"
+	s, err := New(cfg, eng, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	go func() { done <- s.oomKilled(context.Background(), "c1", 137) }()
+	select {
+	case oom := <-done:
+		if oom {
+			t.Error("an event stream that said nothing reported an OOM")
+		}
+	case <-time.After(oomSettle + 5*time.Second):
+		t.Fatal("the OOM lookup did not end after its deadline")
+	}
+}
+
+// TestEngineDefaultGVisor: with no PYCAGE_RUNTIME and an engine whose default runtime is
+// runsc, containers get the gVisor task limits all the same (a pids limit sized for the
+// code alone would kill the Sentry); with runc as the default, nothing changes.
+func TestEngineDefaultGVisor(t *testing.T) {
+	for _, tc := range []struct {
+		def     string
+		runtime string
+		pids    int64
+		nproc   bool
+	}{
+		{"runsc", "runsc", CgroupPidsLimit("runsc", DefaultPids), true},
+		{"runc", "", DefaultPids, false},
+	} {
+		t.Run(tc.def, func(t *testing.T) {
+			eng := &fakeEngine{
+				info:   func() (system.Info, error) { return system.Info{DefaultRuntime: tc.def}, nil },
+				create: func() (container.CreateResponse, error) { return container.CreateResponse{}, errors.New("stop here") },
+			}
+			s, err := New(testConfig(), eng, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.create(context.Background())
+			hc := eng.hosts[0]
+			nproc := false
+			for _, u := range hc.Ulimits {
+				nproc = nproc || u.Name == "nproc"
+			}
+			if hc.Runtime != tc.runtime || *hc.PidsLimit != tc.pids || nproc != tc.nproc {
+				t.Errorf("runtime %q pids %d nproc ulimit %v", hc.Runtime, *hc.PidsLimit, nproc)
+			}
+		})
 	}
 }

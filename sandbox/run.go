@@ -72,6 +72,10 @@ type Sandbox struct {
 	mu        sync.Mutex
 	live      map[string]struct{} // containers created and not yet removed
 	teardowns sync.WaitGroup      // background removals under way
+
+	rtMu      sync.Mutex
+	rtKnown   bool   // the engine's default runtime was asked
+	rtDefault string // that default when it is gVisor, else ""
 }
 
 // New returns a Sandbox. It does not contact the engine; with a pool configured, call

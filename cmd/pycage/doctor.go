@@ -66,8 +66,8 @@ check("pids-limit", pids.isdigit(), "pids.max " + pids)
 
 // probeHeader tells the probe whether it runs under gVisor, whose kernel shows the sandbox's
 // limits in other places than cgroup files.
-func probeHeader(cfg Config) string {
-	if sandbox.IsGVisor(cfg.Runtime) {
+func probeHeader(runtime string) string {
+	if sandbox.IsGVisor(runtime) {
 		return "GVISOR = True\n"
 	}
 	return "GVISOR = False\n"
@@ -123,6 +123,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		report(true, fmt.Sprintf("image %s, %d MB%s", cfg.Image, info.Size/1e6, note), "")
 	}
+	rt := cfg.Runtime // the runtime the probe runs under: this, or the engine's default
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	einfo, ierr := a.docker.Info(rctx)
 	cancel()
@@ -134,7 +135,6 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			names = append(names, name)
 		}
 		sort.Strings(names)
-		rt := cfg.Runtime
 		if rt == "" {
 			rt = einfo.DefaultRuntime
 		}
@@ -147,7 +147,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	if err == nil {
-		out, perr := a.pipeline.Execute(ctx, tools.Args{Code: probeHeader(cfg) + probeCode, Timeout: 30 * time.Second})
+		out, perr := a.pipeline.Execute(ctx, tools.Args{Code: probeHeader(rt) + probeCode, Timeout: 30 * time.Second})
 		switch {
 		case perr != nil:
 			report(false, "probe container: "+perr.Error(), "see the error above")
