@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // form is one literal transformation of a secret value to search for.
@@ -68,7 +70,36 @@ func rawForms(v string, ci bool) []form {
 	for _, p := range pythonForms(v) {
 		fs.add(p, ci)
 	}
+	for _, u := range unicodeForms(v) {
+		fs.add(u, ci)
+	}
 	return fs.list
+}
+
+// unicodeForms returns, for a value with non-ASCII characters, the forms that show the same
+// text differently: its four Unicode normalizations (unicodedata.normalize("NFD", S) looks like
+// S on screen) and its non-ASCII characters as XML character references, decimal (what
+// encode("ascii", "xmlcharrefreplace") writes) and hexadecimal.
+func unicodeForms(v string) []string {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		ascii = ascii && v[i] < 0x80
+	}
+	if ascii || !utf8.ValidString(v) {
+		return nil
+	}
+	out := []string{norm.NFC.String(v), norm.NFD.String(v), norm.NFKC.String(v), norm.NFKD.String(v)}
+	var dec, hx strings.Builder
+	for _, r := range v {
+		if r < 0x80 {
+			dec.WriteRune(r)
+			hx.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&dec, "&#%d;", r)
+		fmt.Fprintf(&hx, "&#x%x;", r)
+	}
+	return append(out, dec.String(), hx.String())
 }
 
 // spacedSources returns the forms of v that are also searched for spelled out with

@@ -27,10 +27,11 @@ const (
 	// streamEsc is streamSep plus decoding of backslash escapes (\uXXXX, \xXX, \n, \" ...)
 	// and percent-encoding (%XX).
 	streamEsc
-	// streamFinal is streamSep that keeps the final byte of each CSI and other escape sequence
-	// (ESC # c, ESC [ 1 c, CSI c): a secret written one character per sequence, each as its
-	// final byte, with parameters or intermediates that are not separators before it. It is
-	// searched with streamSep's matcher, since secrets normalize the same way in both.
+	// streamFinal is streamSep that keeps, of each control sequence, what a model reads as text
+	// though a terminal shows nothing (keepFinal): a secret written one character per sequence,
+	// as its final byte (ESC # c, ESC [ 1 c), as the last parameter of a CSI cut short
+	// (ESC [ 1 5 ESC), or as the text of a string sequence (ESC ] 0 ; c BEL). It is searched
+	// with streamSep's matcher, since secrets normalize the same way in both.
 	streamFinal
 )
 
@@ -203,23 +204,17 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 			case streamBare:
 				i++
 			case streamFinal:
-				e := skipEscape(s, i, limit)
-				if e > i+1 && !isStringIntroducer(s[i+1]) {
-					nt.emitByte(s[e-1], e-1, 1)
-				}
-				i = e
+				i = keepFinal(s, i, 1, limit, nt)
 			default:
 				i = skipEscape(s, i, limit)
 			}
 		case clsNonASCII:
 			r, n := utf8.DecodeRuneInString(s[i:limit])
 			switch {
+			case kind == streamFinal && isC1Introducer(r):
+				i = keepFinal(s, i, n, limit, nt)
 			case kind != streamBare && isC1Introducer(r):
-				e := skipC1(s, i, limit, r, n)
-				if kind == streamFinal && r == 0x9b && e > i+n {
-					nt.emitByte(s[e-1], e-1, 1)
-				}
-				i = e
+				i = skipC1(s, i, limit, r, n)
 			case isSepRune(r): // invalid bytes too: they decode as utf8.RuneError
 				i += n
 			default:

@@ -304,6 +304,11 @@ func TestRedactFinalBytes(t *testing.T) {
 		{"csi-parameters", "LETTERS", letters, "\x1b[38;5;196"},
 		{"c1-csi-intermediate", "LETTERS", letters, "\u009b#"},
 		{"c1-csi-parameter", "LETTERS", letters, "\u009b12"},
+		// A digit after parameters is a parameter too: the CSI is cut short by the next one,
+		// and its last parameter byte is the character.
+		{"csi-digit-parameter-alnum", "ALNUM", alnumSec, "\x1b[1"},
+		{"csi-parameters-alnum", "ALNUM", alnumSec, "\x1b[38;5;"},
+		{"c1-csi-parameter-alnum", "ALNUM", alnumSec, "\u009b12"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -315,6 +320,42 @@ func TestRedactFinalBytes(t *testing.T) {
 			in := "before " + b.String() + " after"
 			out, n := r.Redact(in)
 			assertRedacted(t, in, out, n, c.secret, b.String()[len(c.prefix):])
+			if again, _ := r.Redact(out); again != out {
+				t.Errorf("redacting twice changed %q to %q", out, again)
+			}
+		})
+	}
+}
+
+// TestRedactStringSequences: one character per window title, APC, DCS, PM or SOS string,
+// and a secret split across two titles: their text is what the model reads.
+func TestRedactStringSequences(t *testing.T) {
+	sec := fakeSecret(t, 24)
+	r := New([]Secret{{"SEC", sec}})
+	per := func(open, end string) string {
+		var b strings.Builder
+		for _, c := range sec {
+			b.WriteString(open + string(c) + end)
+		}
+		return b.String()
+	}
+	for _, c := range []struct{ name, in string }{
+		{"osc-title-bel-each", per("\x1b]0;", "\x07")},
+		{"osc-title-st-each", per("\x1b]2;", "\x1b\\")},
+		{"apc-each", per("\x1b_", "\x1b\\")},
+		{"dcs-each", per("\x1bP", "\x1b\\")},
+		{"pm-each", per("\x1b^", "\x1b\\")},
+		{"sos-each", per("\x1bX", "\x1b\\")},
+		{"c1-osc-each", per("\u009d0;", "\u009c")},
+		{"two-titles", "\x1b]0;" + sec[:12] + "\x07\x1b]0;" + sec[12:] + "\x07"},
+		{"osc8-uri-halves", "\x1b]8;;" + sec[:12] + "\x1b\\\x1b]8;;" + sec[12:] + "\x1b\\"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, n := r.Redact("x " + c.in + " y")
+			assertRedacted(t, c.in, out, n, "SEC")
+			if v := normalizeString(streamFinal, out); strings.Contains(v, sec[4:20]) {
+				t.Errorf("the text of the sequences still spells the secret: %q", out)
+			}
 			if again, _ := r.Redact(out); again != out {
 				t.Errorf("redacting twice changed %q to %q", out, again)
 			}

@@ -1,5 +1,7 @@
 package redact
 
+import "unicode/utf8"
+
 // maxSeqLen bounds a terminal control sequence (CSI, OSC and other string sequences, ESC with
 // intermediates), in bytes. A longer one is not recognized: its ESC alone is dropped.
 const maxSeqLen = 256
@@ -110,4 +112,99 @@ func skipString(s string, j, limit int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// keepFinal writes the streamFinal view of the control sequence that starts at s[i] with ESC
+// (n == 1) or a C1 introducer of n bytes, and returns the index after it. The view keeps what
+// the model reads of a sequence as text while a terminal shows nothing: the final byte of a CSI
+// or escape sequence (ESC # c, ESC [ 1 c); the last parameter byte of a CSI cut short by the
+// next sequence (ESC [ 1 5 ESC ...: the 5, a digit that cannot be a final byte); the text of a
+// string sequence, an OSC's without its leading number (ESC ] 0 ; c BEL: the c).
+func keepFinal(s string, i, n, limit int, nt *normText) int {
+	limit = min(limit, i+maxSeqLen)
+	j := i + n
+	csi, str, osc := false, false, false
+	if n == 1 {
+		if j >= limit {
+			return j
+		}
+		switch c := s[j]; {
+		case c == '[':
+			csi, j = true, j+1
+		case isStringIntroducer(c):
+			str, osc, j = true, c == ']', j+1
+		default:
+			e := skipEscape(s, i, limit)
+			if e > i+1 {
+				nt.emitByte(s[e-1], e-1, 1)
+			}
+			return e
+		}
+	} else {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		csi, str, osc = r == 0x9b, r != 0x9b, r == 0x9d
+	}
+	switch {
+	case csi:
+		if e, ok := skipCSI(s, j, limit); ok {
+			// With intermediates too (ESC [ 1 8 SP a, where " a" may be text that follows), the
+			// last parameter byte may be the character: keep it before the final byte.
+			if k := lastParam(s, j, e); k >= 0 && k < e-2 {
+				nt.emitByte(s[k], k, 1)
+			}
+			nt.emitByte(s[e-1], e-1, 1)
+			return e
+		}
+		k := j
+		for k < limit && s[k] >= 0x20 && s[k] <= 0x3f {
+			k++
+		}
+		if k > j {
+			nt.emitByte(s[k-1], k-1, 1)
+		}
+		return k
+	case str:
+		e, ok := skipString(s, j, limit)
+		if !ok {
+			return j
+		}
+		end := e - 2
+		if s[e-1] == 0x07 {
+			end = e - 1
+		}
+		if osc {
+			k := j
+			for k < end && isDigit(s[k]) {
+				k++
+			}
+			if k < end && s[k] == ';' {
+				j = k + 1
+			}
+		}
+		for p := j; p < end; {
+			if s[p] < 0x80 {
+				nt.emitByte(s[p], p, 1)
+				p++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[p:end])
+			nt.emitRune(r, p, size)
+			p += size
+		}
+		return e
+	}
+	return j
+}
+
+// lastParam returns the index of the last parameter byte (0x30-0x3F) of the CSI body that
+// starts at s[j] and ends before e, or -1 when it has none.
+func lastParam(s string, j, e int) int {
+	k := j
+	for k < e && s[k] >= 0x30 && s[k] <= 0x3f {
+		k++
+	}
+	if k == j {
+		return -1
+	}
+	return k - 1
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Fake host secrets, made at run time: one injected into the sandbox, one only known to the host.
@@ -252,13 +254,18 @@ u = os.environ["FAKE_UNICODE_PASSWORD"]
 print(ascii(u)); print("%a" % [u])
 print(u.encode("ascii", "backslashreplace").decode(), u.encode("unicode_escape").decode())
 raise ValueError(ascii(u))`},
+		{"non-ASCII secret normalized or as character references", `import os, unicodedata
+u = os.environ["FAKE_UNICODE_PASSWORD"]
+for form in ("NFC", "NFD", "NFKC", "NFKD"):
+    print(unicodedata.normalize(form, u))
+print(u.encode("ascii", "xmlcharrefreplace").decode())`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			res, out := s.run(t, tc.code)
 			whole, _ := json.Marshal(res)
-			for _, f := range append(forms, hostOnlySecret, unicodeSecret, pyASCII(unicodeSecret)) {
+			for _, f := range append(forms, hostOnlySecret, unicodeSecret, pyASCII(unicodeSecret), norm.NFD.String(unicodeSecret), "&#233;") {
 				if strings.Contains(string(whole)+out.Stdout+out.Stderr, f) {
 					t.Errorf("secret form %q came back in %s", f, whole)
 				}
