@@ -35,9 +35,11 @@ const StatusRejected = "rejected"
 // Pipeline is the path of one call: arguments, policy, sandbox, redaction, rendering. The MCP
 // tool and `pycage run` both go through it.
 type Pipeline struct {
-	Runner         Runner
-	Policy         *policy.Policy
-	Redactor       *redact.Redactor
+	Runner   Runner
+	Policy   *policy.Policy
+	Redactor *redact.Redactor
+
+	cancels        earlyCancels // cancellations that may have come before their request started
 	DefaultTimeout time.Duration
 	MaxTimeout     time.Duration
 	MaxCode        int // bytes

@@ -9,10 +9,13 @@ import (
 
 // NewServer returns the MCP server with the run_python tool served by p.
 func NewServer(p *Pipeline, version string) *server.MCPServer {
+	hooks := &server.Hooks{}
+	hooks.AddOnRequestInitialization(p.refuseCancelled)
 	s := server.NewMCPServer("pycage", version,
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
 		server.WithInstructions(p.instructions()),
+		server.WithHooks(hooks),
 	)
 	s.AddTool(p.Tool(), p.Handle)
 	return s

@@ -81,17 +81,18 @@ func (s *SerialWriter) redactError(p []byte) []byte {
 // LimitMessages returns a reader of the newline-delimited JSON-RPC messages of r that drops
 // every message over max bytes instead of passing it on, so that one huge line cannot take
 // the server's memory (mcp-go reads a line whole). A dropped message is answered on out with
-// a JSON-RPC error carrying its id, when the id comes before its params.
-func LimitMessages(r io.Reader, out io.Writer, max int) io.Reader {
+// a JSON-RPC error carrying its id, when the id comes before its params. Each message passed
+// on is shown to observe first (nil for none).
+func LimitMessages(r io.Reader, out io.Writer, max int, observe func(line []byte)) io.Reader {
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(copyMessages(bufio.NewReaderSize(r, 64<<10), pw, out, max))
+		pw.CloseWithError(copyMessages(bufio.NewReaderSize(r, 64<<10), pw, out, max, observe))
 	}()
 	return pr
 }
 
 // copyMessages copies each line of r under max bytes to w whole, and answers the others.
-func copyMessages(r *bufio.Reader, w, out io.Writer, max int) error {
+func copyMessages(r *bufio.Reader, w, out io.Writer, max int, observe func([]byte)) error {
 	var line []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
@@ -110,6 +111,9 @@ func copyMessages(r *bufio.Reader, w, out io.Writer, max int) error {
 		if len(line) > 0 || len(chunk) > 0 {
 			if line != nil {
 				chunk = append(line, chunk...)
+			}
+			if observe != nil {
+				observe(chunk)
 			}
 			if _, werr := w.Write(chunk); werr != nil {
 				return werr

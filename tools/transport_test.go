@@ -2,11 +2,14 @@ package tools
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestLimitMessages(t *testing.T) {
@@ -25,7 +28,7 @@ func TestLimitMessages(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var answers bytes.Buffer
-			got, err := io.ReadAll(LimitMessages(r, &answers, 256<<10))
+			got, err := io.ReadAll(LimitMessages(r, &answers, 256<<10, nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,5 +100,34 @@ func TestMessageID(t *testing.T) {
 		if got := string(messageID([]byte(tc.head))); got != tc.want {
 			t.Errorf("messageID(%s) = %s, want %s", tc.head, got, tc.want)
 		}
+	}
+}
+
+// TestEarlyCancels: a cancellation noted before its request starts refuses that request once;
+// other ids, and cancellations older than cancelMemory, do not.
+func TestEarlyCancels(t *testing.T) {
+	p, _ := newPipeline(t, nil)
+	p.NoteCancel([]byte(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"x"}}` + "\n"))
+	p.NoteCancel([]byte(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"abc"}}`))
+	p.NoteCancel([]byte(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"arguments":{"code":"print('notifications/cancelled')"}}}`))
+	for _, tc := range []struct {
+		id   any
+		want bool
+	}{{float64(7), true}, {float64(7), false}, {"abc", true}, {float64(9), false}, {float64(8), false}, {nil, false}} {
+		if err := p.refuseCancelled(context.Background(), tc.id, nil); (err != nil) != tc.want {
+			t.Errorf("id %v: refused %v, want %v", tc.id, err != nil, tc.want)
+		}
+	}
+	var c earlyCancels
+	now := time.Now()
+	c.add("old", now.Add(-2*cancelMemory))
+	if c.take("old", now) {
+		t.Error("a cancellation older than cancelMemory still counted")
+	}
+	for i := range 2 * maxCancels {
+		c.add(fmt.Sprint(i), now)
+	}
+	if len(c.at) > maxCancels {
+		t.Errorf("%d cancellations remembered, at most %d", len(c.at), maxCancels)
 	}
 }

@@ -254,6 +254,30 @@ func TestCancellation(t *testing.T) {
 	}
 }
 
+// TestCancelledAtOnce: a cancellation sent right behind its request, before any worker took the
+// request up (mcp-go alone drops those), still stops the call: each is answered with an error,
+// none runs its code to the end, and no container is left.
+func TestCancelledAtOnce(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, "PYCAGE_POOL=0", "PYCAGE_CONCURRENCY=2")
+	const n = 8
+	for id := 1; id <= n; id++ {
+		r.send(t, callLine(id, map[string]any{"code": "import time\ntime.sleep(100)\nprint('ran to the end')", "timeout_seconds": 200}))
+		r.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":%d,"reason":"gave up"}}`, id))
+	}
+	for id := 1; id <= n; id++ {
+		resp := r.await(t, id)
+		if resp["error"] == nil {
+			b, _ := json.Marshal(resp)
+			t.Errorf("call %d was not cancelled: %.300s", id, b)
+		}
+	}
+	r.send(t, callLine(n+1, map[string]any{"code": "print('next')"}))
+	if b, _ := json.Marshal(r.await(t, n+1)); !strings.Contains(string(b), `next\n`) {
+		t.Errorf("the call after: %.300s", b)
+	}
+}
+
 // TestConcurrencyBoundAndPing: PYCAGE_CONCURRENCY bounds the runs, each of six concurrent
 // calls gets its own output, and the server answers a ping while they run.
 func TestConcurrencyBoundAndPing(t *testing.T) {

@@ -49,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	server.WithWorkerPoolSize(stdioWorkers)(stdio)
 	server.WithQueueSize(stdioWorkers * 4)(stdio)
 	out := a.pipeline.NewSerialWriter(stdout)
-	err = stdio.Listen(ctx, tools.LimitMessages(stdin, out, a.pipeline.MaxMessage()), out)
+	err = stdio.Listen(ctx, tools.LimitMessages(stdin, out, a.pipeline.MaxMessage(), a.pipeline.NoteCancel), out)
 	if ctx.Err() != nil {
 		a.log.Info("shutting down on signal")
 		return nil
