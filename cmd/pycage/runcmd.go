@@ -58,8 +58,8 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return err
 		}
 	} else {
-		io.WriteString(stdout, out.Stdout)
-		io.WriteString(stderr, out.Stderr)
+		io.WriteString(stdout, forTerminal(stdout, out.Stdout))
+		io.WriteString(stderr, forTerminal(stderr, out.Stderr))
 		if out.Stderr != "" && !strings.HasSuffix(out.Stderr, "\n") && out.Status != string(sandbox.StatusOK) {
 			io.WriteString(stderr, "\n") // pycage's own messages end their line
 		}
