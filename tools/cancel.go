@@ -17,8 +17,9 @@ import (
 // cancellation came first is refused when a worker takes it up (the server's hook).
 
 const (
-	cancelMemory = time.Minute // how long a cancellation is remembered
-	maxCancels   = 1024        // how many at most
+	cancelMemory  = time.Minute // how long a cancellation is remembered
+	maxCancels    = 1024        // how many at most
+	maxCancelLine = 4 << 10     // longer lines are not taken for cancellations
 )
 
 // errCancelledEarly refuses a request cancelled before it started.
@@ -56,9 +57,9 @@ func (c *earlyCancels) take(id string, now time.Time) bool {
 }
 
 // NoteCancel records the request id of a notifications/cancelled message line; other lines
-// cost a substring search.
+// cost a substring search at most (a cancellation is a short message).
 func (p *Pipeline) NoteCancel(line []byte) {
-	if !bytes.Contains(line, []byte("notifications/cancelled")) {
+	if len(line) > maxCancelLine || !bytes.Contains(line, []byte("notifications/cancelled")) {
 		return
 	}
 	var n struct {
