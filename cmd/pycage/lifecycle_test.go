@@ -244,8 +244,14 @@ func TestCancellation(t *testing.T) {
 	awaitEvents(t, started, 1, time.Minute, "the call's container")
 	cancel() // the mcp-go client sends notifications/cancelled
 	cancelled := time.Now()
-	awaitEvents(t, died, 1, 5*time.Second, "container death after cancellation")
-	if took := time.Since(cancelled); took > time.Second {
+	// Under gVisor the engine reports the death only once the sandbox's kernel and gofer are
+	// torn down: seen at up to 3.2 s with the other container tests running beside.
+	bound := time.Second
+	if testRuntime() == "runsc" {
+		bound = 5 * time.Second
+	}
+	awaitEvents(t, died, 1, bound+4*time.Second, "container death after cancellation")
+	if took := time.Since(cancelled); took > bound {
 		t.Errorf("container died %s after the cancellation", took)
 	}
 	<-done
