@@ -35,11 +35,9 @@ const StatusRejected = "rejected"
 // Pipeline is the path of one call: arguments, policy, sandbox, redaction, rendering. The MCP
 // tool and `pycage run` both go through it.
 type Pipeline struct {
-	Runner   Runner
-	Policy   *policy.Policy
-	Redactor *redact.Redactor
-
-	cancels        earlyCancels // cancellations that may have come before their request started
+	Runner         Runner
+	Policy         *policy.Policy
+	Redactor       *redact.Redactor
 	DefaultTimeout time.Duration
 	MaxTimeout     time.Duration
 	MaxCode        int // bytes
@@ -47,6 +45,8 @@ type Pipeline struct {
 	Log            *slog.Logger
 	Limits         sandbox.Config // the sandbox's limits: the capture margin, and the tool's description
 	Audit          *AuditLog      // nil: no audit log
+
+	cancels earlyCancels // cancellations that may have come before their request started
 }
 
 // newID returns a fresh execution id.
