@@ -78,7 +78,12 @@ func processAlive(pid int) bool {
 }
 
 func isGone(err error) bool {
-	return errdefs.IsNotFound(err) || strings.Contains(err.Error(), "is already in progress")
+	return errdefs.IsNotFound(err) || isRemoving(err)
+}
+
+// isRemoving: the engine refused a removal because one is already under way.
+func isRemoving(err error) bool {
+	return strings.Contains(err.Error(), "is already in progress")
 }
 
 func isNotRunning(err error) bool {

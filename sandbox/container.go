@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
@@ -126,17 +127,34 @@ func (s *Sandbox) release(ctx context.Context, c *started) {
 }
 
 // teardown force-removes a container (which kills it) on a context that survives ctx's
-// cancellation, and forgets it.
+// cancellation, and forgets it. When someone else's removal is already under way (another
+// server's sweep of the same orphan), it waits for that one: on return the container is gone.
 func (s *Sandbox) teardown(ctx context.Context, id string) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupDeadline)
 	defer cancel()
-	if err := s.engine.ContainerRemove(rctx, id, container.RemoveOptions{Force: true}); err != nil && !isGone(err) {
+	err := s.engine.ContainerRemove(rctx, id, container.RemoveOptions{Force: true})
+	if err != nil && isRemoving(err) {
+		err = s.awaitRemoved(rctx, id)
+	}
+	if err != nil && !errdefs.IsNotFound(err) {
 		s.log.Warn("remove container", "container", shortID(id), "err", err)
 		return
 	}
 	s.mu.Lock()
 	delete(s.live, id)
 	s.mu.Unlock()
+}
+
+// awaitRemoved waits until a container another client is removing is gone. Under gVisor that
+// removal takes a second or more: the sandbox's kernel and gofer are torn down first.
+func (s *Sandbox) awaitRemoved(ctx context.Context, id string) error {
+	waitC, errC := s.engine.ContainerWait(ctx, id, container.WaitConditionRemoved)
+	select {
+	case <-waitC:
+		return nil
+	case err := <-errC:
+		return err // not found: already gone
+	}
 }
 
 func (s *Sandbox) kill(ctx context.Context, id string) {

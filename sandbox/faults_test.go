@@ -27,8 +27,10 @@ type fakeEngine struct {
 	create  func() (container.CreateResponse, error)
 	attach  func() (types.HijackedResponse, error)
 	start   func() error
-	inspect func() (container.InspectResponse, error) // nil: not found
-	info    func() (system.Info, error)               // nil: runc is the default
+	inspect func() (container.InspectResponse, error)                                   // nil: not found
+	info    func() (system.Info, error)                                                 // nil: runc is the default
+	remove  func() error                                                                // nil: the removal succeeds
+	waitFor func(container.WaitCondition) (<-chan container.WaitResponse, <-chan error) // nil: never answers
 
 	mu      sync.Mutex
 	removed []string
@@ -47,7 +49,10 @@ func (f *fakeEngine) ContainerAttach(context.Context, string, container.AttachOp
 func (f *fakeEngine) ContainerStart(context.Context, string, container.StartOptions) error {
 	return f.start()
 }
-func (f *fakeEngine) ContainerWait(context.Context, string, container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+func (f *fakeEngine) ContainerWait(_ context.Context, _ string, cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+	if f.waitFor != nil {
+		return f.waitFor(cond)
+	}
 	return make(chan container.WaitResponse), make(chan error)
 }
 func (f *fakeEngine) ContainerKill(context.Context, string, string) error { return nil }
@@ -55,6 +60,9 @@ func (f *fakeEngine) ContainerRemove(_ context.Context, id string, _ container.R
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.removed = append(f.removed, id)
+	if f.remove != nil {
+		return f.remove()
+	}
 	return nil
 }
 func (f *fakeEngine) ContainerInspect(context.Context, string) (container.InspectResponse, error) {
@@ -146,6 +154,55 @@ func TestPanicAfterCreateRemovesTheContainer(t *testing.T) {
 	}()
 	if len(eng.removed) != 1 {
 		t.Errorf("removed %v after a panic", eng.removed)
+	}
+}
+
+// TestTeardownWaitsForRemovalInProgress: when another server's sweep is already removing the
+// container, teardown returns only once the engine reports it removed (or gone), so a sweep's
+// "removed" means no longer listed. Under gVisor that removal takes a second or more.
+func TestTeardownWaitsForRemovalInProgress(t *testing.T) {
+	for _, ending := range []string{"removed", "not found"} {
+		t.Run(ending, func(t *testing.T) {
+			asked := make(chan container.WaitCondition, 1)
+			waitC, errC := make(chan container.WaitResponse, 1), make(chan error, 1)
+			eng := &fakeEngine{
+				remove: func() error {
+					return errors.New("Error response from daemon: removal of container c1 is already in progress")
+				},
+				waitFor: func(cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+					asked <- cond
+					return waitC, errC
+				},
+			}
+			s, _ := New(testConfig(), eng, nil)
+			s.track("c1")
+			done := make(chan struct{})
+			go func() { s.teardown(context.Background(), "c1"); close(done) }()
+			select {
+			case cond := <-asked:
+				if cond != container.WaitConditionRemoved {
+					t.Fatalf("waited for %q, want %q", cond, container.WaitConditionRemoved)
+				}
+			case <-done:
+				t.Fatal("teardown returned without waiting for the removal under way")
+			}
+			select {
+			case <-done:
+				t.Fatal("teardown returned while the other removal was still under way")
+			default:
+			}
+			if ending == "removed" {
+				waitC <- container.WaitResponse{}
+			} else {
+				errC <- errdefs.ErrNotFound
+			}
+			<-done
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if _, ok := s.live["c1"]; ok {
+				t.Error("the removed container is still tracked")
+			}
+		})
 	}
 }
 

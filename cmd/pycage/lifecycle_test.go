@@ -215,9 +215,10 @@ func TestKill9Sweep(t *testing.T) {
 	if n := len(pycageContainers(t, doomed.pid())); n == 0 {
 		t.Fatal("kill -9 left nothing behind: the test cannot tell whether the sweep works")
 	}
-	startRaw(t, "PYCAGE_POOL=0") // sweeps before it answers initialize
-	if n := len(pycageContainers(t, doomed.pid())); n != 0 {
-		t.Errorf("%d container(s) of the killed server survived the next start", n)
+	sweeper := startRaw(t, "PYCAGE_POOL=0") // sweeps before it answers initialize
+	if left := pycageContainers(t, doomed.pid()); len(left) != 0 {
+		t.Errorf("%d container(s) of the killed server survived the next start (first: %s, %s)\nits log:\n%s",
+			len(left), left[0].State, left[0].Status, sweeper.stderr)
 	}
 	if n := len(pycageContainers(t, live.pid())); n != 1 {
 		t.Errorf("the live server has %d container(s), want its 1 pooled one untouched", n)
