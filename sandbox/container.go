@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -150,7 +151,10 @@ func (s *Sandbox) teardown(ctx context.Context, id string) {
 func (s *Sandbox) awaitRemoved(ctx context.Context, id string) error {
 	waitC, errC := s.engine.ContainerWait(ctx, id, container.WaitConditionRemoved)
 	select {
-	case <-waitC:
+	case resp := <-waitC:
+		if resp.Error != nil && resp.Error.Message != "" {
+			return errors.New(resp.Error.Message) // that removal failed: the container stays
+		}
 		return nil
 	case err := <-errC:
 		return err // not found: already gone

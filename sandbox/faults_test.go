@@ -161,7 +161,7 @@ func TestPanicAfterCreateRemovesTheContainer(t *testing.T) {
 // container, teardown returns only once the engine reports it removed (or gone), so a sweep's
 // "removed" means no longer listed. Under gVisor that removal takes a second or more.
 func TestTeardownWaitsForRemovalInProgress(t *testing.T) {
-	for _, ending := range []string{"removed", "not found"} {
+	for _, ending := range []string{"removed", "not found", "that removal failed"} {
 		t.Run(ending, func(t *testing.T) {
 			asked := make(chan container.WaitCondition, 1)
 			waitC, errC := make(chan container.WaitResponse, 1), make(chan error, 1)
@@ -191,16 +191,20 @@ func TestTeardownWaitsForRemovalInProgress(t *testing.T) {
 				t.Fatal("teardown returned while the other removal was still under way")
 			default:
 			}
-			if ending == "removed" {
+			switch ending {
+			case "removed":
 				waitC <- container.WaitResponse{}
-			} else {
+			case "not found":
 				errC <- errdefs.ErrNotFound
+			default:
+				waitC <- container.WaitResponse{Error: &container.WaitExitError{Message: "driver failed to remove root filesystem"}}
 			}
 			<-done
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if _, ok := s.live["c1"]; ok {
-				t.Error("the removed container is still tracked")
+			_, tracked := s.live["c1"]
+			if want := ending == "that removal failed"; tracked != want {
+				t.Errorf("still tracked: %v, want %v (a container whose removal failed is still there)", tracked, want)
 			}
 		})
 	}
