@@ -8,6 +8,8 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/client"
+
+	"github.com/pycage/pycage/sandbox/image"
 )
 
 // Sentinel errors for infrastructure faults a caller branches on. Outcomes of the user's code
@@ -40,7 +42,7 @@ func (c Config) engineError(op string, err error) error {
 		return nil
 	case errdefs.IsNotFound(err) && op == "create container":
 		return &HintError{Op: op, Err: fmt.Errorf("%w: %s: %v", ErrImageMissing, c.Image, err),
-			Hint: "run `pycage image build` (or `make image`), or set PYCAGE_IMAGE to an image with python3"}
+			Hint: image.BuildHint(c.Image)}
 	case c.Runtime != "" && strings.Contains(strings.ToLower(err.Error()), "unknown runtime"):
 		return &HintError{Op: op, Err: err,
 			Hint: fmt.Sprintf("the engine has no runtime %q: register it in its daemon.json and reload it (README, \"gVisor\"), or unset PYCAGE_RUNTIME; `pycage doctor` lists the engine's runtimes", c.Runtime)}

@@ -113,9 +113,14 @@ func (p *Pipeline) Execute(ctx context.Context, args Args) (*Outcome, error) {
 		if ctx.Err() != nil {
 			log.Info("call cancelled", "after", time.Since(start).Round(time.Millisecond))
 			rec.Status, rec.ExitCode, rec.DurationMS = "cancelled", -1, time.Since(start).Milliseconds()
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("pycage: the call was cancelled after %s, by the client or by the server shutting down (stdin closed, or a signal); its container is removed: %w",
+				time.Since(start).Round(time.Millisecond), ctx.Err())
 		}
-		msg, n := p.Redactor.Redact("pycage: " + err.Error())
+		lead := "pycage: "
+		if hint := (*sandbox.HintError)(nil); errors.As(err, &hint) {
+			lead = "pycage: could not run the code: a fault of the host's sandbox, not of the code (tell the user if it persists): "
+		}
+		msg, n := p.Redactor.Redact(lead + err.Error())
 		log.Error("call failed", "err", msg)
 		return p.finish(&rec, &Outcome{ExecutionID: id, Status: string(sandbox.StatusError), ExitCode: -1, Stderr: msg, Redactions: n}, res), nil
 	}

@@ -113,7 +113,8 @@ func TestExecute(t *testing.T) {
 			return sandbox.Result{}, &sandbox.HintError{Op: "create container", Err: errors.New("boom " + testSecret), Hint: "start docker"}
 		})
 		out, err := p.Execute(context.Background(), Args{Code: "print(1)"})
-		if err != nil || out.Status != "error" || out.ExitCode != -1 || strings.Contains(out.Stderr, testSecret) || !strings.Contains(out.Stderr, "start docker") {
+		if err != nil || out.Status != "error" || out.ExitCode != -1 || strings.Contains(out.Stderr, testSecret) || !strings.Contains(out.Stderr, "start docker") ||
+			!strings.Contains(out.Stderr, "a fault of the host's sandbox, not of the code") {
 			t.Errorf("%+v %v", out, err)
 		}
 	})
@@ -124,8 +125,8 @@ func TestExecute(t *testing.T) {
 		})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := p.Execute(ctx, Args{Code: "print(1)"}); !errors.Is(err, context.Canceled) {
-			t.Errorf("err %v", err)
+		if _, err := p.Execute(ctx, Args{Code: "print(1)"}); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "server shutting down") {
+			t.Errorf("err %v", err) // the JSON-RPC error a client reads after closing stdin early
 		}
 	})
 	t.Run("timeout note", func(t *testing.T) {

@@ -65,11 +65,7 @@ func newApp(cfg Config, stderr io.Writer, defaultLevel slog.Level) (*app, error)
 	// Until the redactor exists, log only through a handler that knows no secrets yet; no
 	// secret value is logged before that point.
 	bootLog := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	envFile, dir := cfg.EnvFile, cfg.SecretsDir
-	secrets, err := loadSecrets(secretSources{
-		environ: os.Environ(), envFile: envFile, envFileExplicit: cfg.EnvFileSet,
-		dir: dir, dirExplicit: cfg.SecretsDirSet, injectNames: cfg.Secrets,
-	}, bootLog)
+	secrets, err := loadSecrets(cfg.secretSources(), bootLog)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}

@@ -10,9 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/containerd/errdefs"
+
 	"github.com/pycage/pycage/redact"
 	"github.com/pycage/pycage/sandbox"
 	"github.com/pycage/pycage/sandbox/image"
+	"github.com/pycage/pycage/sandbox/policy"
 	"github.com/pycage/pycage/tools"
 )
 
@@ -111,7 +114,11 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	info, err := a.docker.ImageInspect(ictx, cfg.Image)
 	cancel()
 	if err != nil {
-		report(false, "image "+cfg.Image+": "+err.Error(), "run `pycage image build` (or `make image`)")
+		what := "image " + cfg.Image + ": " + err.Error()
+		if errdefs.IsNotFound(err) {
+			what = "image " + cfg.Image + ": not found"
+		}
+		report(false, what, image.BuildHint(cfg.Image))
 	} else {
 		label := ""
 		if info.Config != nil {
@@ -146,8 +153,16 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 
+	rules := a.pipeline.Policy.Rules()
+	report(true, fmt.Sprintf("policy %s: %d rule(s)", a.pipeline.Policy.Name(), len(rules)), "")
+
 	if err == nil {
-		out, perr := a.pipeline.Execute(ctx, tools.Args{Code: probeHeader(rt) + probeCode, Timeout: 30 * time.Second})
+		// The probe is pycage's own code: the user's policy (an import allow-list, say) is not
+		// applied to it, and it leaves no audit record.
+		probe := &tools.Pipeline{Runner: a.pipeline.Runner, Policy: policy.Off(), Redactor: a.pipeline.Redactor,
+			DefaultTimeout: 30 * time.Second, MaxTimeout: 30 * time.Second, MaxCode: len(probeCode) + 64,
+			OutputLimit: a.pipeline.OutputLimit, Log: a.pipeline.Log, Limits: a.pipeline.Limits}
+		out, perr := probe.Execute(ctx, tools.Args{Code: probeHeader(rt) + probeCode, Timeout: 30 * time.Second})
 		switch {
 		case perr != nil:
 			report(false, "probe container: "+perr.Error(), "see the error above")

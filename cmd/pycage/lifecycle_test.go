@@ -421,12 +421,22 @@ func TestDoctor(t *testing.T) {
 	if strings.Contains(out+errOut, strings.Repeat("k", 20)) {
 		t.Error("doctor printed a secret")
 	}
+	// The probe is pycage's own code: a policy with an import allow-list does not reject it,
+	// and it is not written to the audit log.
+	audit := filepath.Join(t.TempDir(), "audit.log")
+	out, errOut, code = runCLI(t, "", []string{"PYCAGE_POLICY=../../examples/policy.example", "PYCAGE_AUDIT_LOG=" + audit}, "doctor")
+	if code != 0 || !strings.Contains(out, "ok    policy file:../../examples/policy.example: ") || !strings.Contains(out, "probe: no-network ok") {
+		t.Errorf("doctor with the example policy: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(audit); len(b) != 0 {
+		t.Errorf("doctor's probe was audited: %s", b)
+	}
 	out, _, code = runCLI(t, "", []string{"PYCAGE_RUNTIME=pycage-no-such-runtime"}, "doctor")
 	if code == 0 || !strings.Contains(out, "FAIL  runtime pycage-no-such-runtime") || !strings.Contains(out, "daemon.json") || strings.Contains(out, "probe:") {
 		t.Errorf("doctor with an unregistered runtime: exit %d\n%s", code, out)
 	}
 	out, _, code = runCLI(t, "", []string{"PYCAGE_IMAGE=pycage/absent:0"}, "doctor")
-	if code == 0 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "fix: run `pycage image build`") {
+	if code == 0 || !strings.Contains(out, "FAIL") || !strings.Contains(out, "FAIL  image pycage/absent:0: not found") || !strings.Contains(out, "`pycage image build`") {
 		t.Errorf("doctor with a missing image: exit %d\n%s", code, out)
 	}
 }
@@ -492,5 +502,11 @@ func TestMCPConfig(t *testing.T) {
 	_, errOut, code = runCLI(t, "", nil, "mcp-config", "--policy", "no-such-policy.conf")
 	if code != exitUsage || !strings.Contains(errOut, "PYCAGE_POLICY") {
 		t.Errorf("a missing policy file: exit %d, %q", code, errOut)
+	}
+	// A secret name held nowhere would stop the server at start, out of sight in a desktop
+	// client: mcp-config refuses it as serve would.
+	out, errOut, code = runCLI(t, "", []string{"PYCAGE_SECRETS=SOME_KEY,NOWHERE_KEY", "SOME_KEY=value-" + strings.Repeat("s", 20)}, "mcp-config")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, `secret "NOWHERE_KEY" not found`) {
+		t.Errorf("an unresolvable secret name: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

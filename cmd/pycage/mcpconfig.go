@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -32,6 +33,12 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 	}
 	if _, err := policy.Parse(cfg.Policy); err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("invalid PYCAGE_POLICY: %w", err)}
+	}
+	// The server would stop at start on a name it cannot resolve; say so now, not in a client
+	// that shows a server that never came up. Values stay unprinted; only short ones are warned of.
+	bootLog := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if _, err := loadSecrets(cfg.secretSources(), bootLog); err != nil {
+		return &exitError{code: exitUsage, err: err}
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -80,7 +87,7 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 	for _, name := range cfg.Secrets {
 		if os.Getenv(name) != "" {
 			fmt.Fprintf(stderr, "note: %s is read from this shell's environment, which a client started from a desktop does not have: "+
-				"put it in the env file (PYCAGE_ENV_FILE) or in %s, or add it to the client's \"env\"\n",
+				"put it in the env file (PYCAGE_ENV_FILE) or in %s\n",
 				name, filepath.Join(cfg.SecretsDir, name))
 		}
 	}

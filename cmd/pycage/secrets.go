@@ -38,6 +38,14 @@ type secretSources struct {
 	injectNames     []string
 }
 
+// secretSources are the places cfg says host secrets come from, with this process's environment.
+func (cfg Config) secretSources() secretSources {
+	return secretSources{
+		environ: os.Environ(), envFile: cfg.EnvFile, envFileExplicit: cfg.EnvFileSet,
+		dir: cfg.SecretsDir, dirExplicit: cfg.SecretsDirSet, injectNames: cfg.Secrets,
+	}
+}
+
 // loadSecrets reads the host's secrets. The env file is read, never exported into the
 // process's environment.
 func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {

@@ -66,6 +66,21 @@ var Flavors = map[string]Recipe{
 			"libtirpc-dev", "rpcsvc-proto", "libexpat1-dev", "zlib1g-dev", "libjs-jquery-ui", "libjs-jquery"}},
 }
 
+// BuildHint says how to get the image ref: the build command of the flavor it names, or, for
+// an image pycage has no recipe for, what it must hold.
+func BuildHint(ref string) string {
+	for _, r := range Flavors {
+		if r.Ref != ref {
+			continue
+		}
+		if r.Flavor == "python" {
+			return "run `pycage image build` (or `make image`)"
+		}
+		return "run `pycage image build --flavor " + r.Flavor + "`"
+	}
+	return fmt.Sprintf("build or tag an image %s that has python3, or unset PYCAGE_IMAGE to use pycage's own (`pycage image build`)", ref)
+}
+
 // excluded paths are never unpacked: documentation, manuals and translations are dead weight
 // in a sandbox.
 var excluded = []string{
