@@ -83,8 +83,9 @@ class _PycageFigures:
     def finish(self):
         self.show()
         if self.dropped:
-            _pycage_note("%d figure(s) not returned: at most %d figures and %d KiB of PNG per call"
-                         % (self.dropped, self.max_count, self.budget // 1024))
+            _pycage_note("%d figure(s) not returned: at most %d figures and %d KiB of PNG (%d KiB once"
+                         " base64-encoded) per call; save fewer or smaller figures (lower dpi or figsize)"
+                         % (self.dropped, self.max_count, self.budget // 1024, (self.budget + 2) // 3 * 4 // 1024))
         import base64
 
         return [base64.b64encode(p).decode() for p in self.pngs]

@@ -45,6 +45,7 @@ type Pipeline struct {
 	Log            *slog.Logger
 	Limits         sandbox.Config // the sandbox's limits: the capture margin, and the tool's description
 	Audit          *AuditLog      // nil: no audit log
+	ImageFlavor    string         // the image's pycage flavor label, for the instructions; "" unknown
 
 	cancels earlyCancels // cancellations that may have come before their request started
 }

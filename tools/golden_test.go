@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/pycage/pycage/sandbox"
+	"github.com/pycage/pycage/sandbox/policy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -58,5 +59,34 @@ func TestInstructionsFollowTheConfiguration(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("instructions lack %q:\n%s", want, got)
 		}
+	}
+
+	// What the image holds and what the policy rejects come from the live configuration: a
+	// stdlib image gets no promise of figures, a policy file's allow-list is spelled out, and
+	// the file's path (host information) is not.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "site.policy")
+	if err := os.WriteFile(file, []byte("base off\ndeny name requests\nallow-imports json, math\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if p.Policy, err = policy.Parse(file); err != nil {
+		t.Fatal(err)
+	}
+	p.Limits.MaxImages, p.ImageFlavor = 4, "python"
+	got = p.instructions()
+	for _, want := range []string{"standard library only", "The operator's policy", "use of the name requests", "any module but json, math"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("instructions lack %q:\n%s", want, got)
+		}
+	}
+	for _, unwanted := range []string{"matplotlib figures", dir, "subprocess"} {
+		if strings.Contains(got, unwanted) {
+			t.Errorf("instructions say %q:\n%s", unwanted, got)
+		}
+	}
+	p.ImageFlavor = "datascience"
+	if got = p.instructions(); !strings.Contains(got, "numpy, pandas and matplotlib") || !strings.Contains(got, "up to 4 per call and 384 KiB of PNG") {
+		t.Errorf("data-science instructions:\n%s", got)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/pycage/pycage/sandbox/image"
+	"github.com/pycage/pycage/sandbox/policy"
 )
 
 // NewServer returns the MCP server with the run_python tool served by p.
@@ -31,17 +34,49 @@ func (p *Pipeline) instructions() string {
 	fmt.Fprintf(&b, "Limits per call: %g s by default (timeout_seconds up to %g), %s of memory, %s of writable /tmp (the place to write files; the root file system is read-only), %d processes, %s of output per stream kept (head and tail), code up to %s. ",
 		p.DefaultTimeout.Seconds(), p.MaxTimeout.Seconds(), mib(l.Memory), mib(l.TmpfsSize), l.Pids, kib(p.OutputLimit), kib(p.MaxCode))
 	b.WriteString("There is no network: do not try to install packages or download data. ")
-	fmt.Fprintf(&b, "The image is %s; ", l.Image)
-	if l.MaxImages > 0 {
-		fmt.Fprintf(&b, "matplotlib figures (plt.show() or left open) come back as images, up to %d per call. ", l.MaxImages)
+	recipe, known := image.Flavors[p.ImageFlavor]
+	if known {
+		fmt.Fprintf(&b, "The image has %s. ", recipe.Contents)
 	} else {
-		b.WriteString("figures are not returned as images. ")
+		fmt.Fprintf(&b, "The image is %s. ", l.Image)
 	}
-	if p.Policy.Name() != "off" {
-		fmt.Fprintf(&b, "A %s policy rejects some code before it runs (e.g. subprocess, os.system, eval/exec calls); the rejection names the rule, line and column. ", p.Policy.Name())
+	switch {
+	case l.MaxImages == 0:
+		b.WriteString("Figures are not returned as images. ")
+	case !known || recipe.HasMatplotlib():
+		fmt.Fprintf(&b, "matplotlib figures (plt.show() or left open) come back as PNG images, up to %d per call and %s of PNG in all. ",
+			l.MaxImages, kib(l.ImageBudget))
 	}
+	p.describePolicy(&b)
 	b.WriteString("Anything resembling a secret or API key in the output is replaced by [REDACTED:NAME].")
 	return b.String()
+}
+
+// maxRulesTold is how many of a policy's rules the instructions spell out.
+const maxRulesTold = 12
+
+// describePolicy says what the policy rejects before code runs, without a policy file's path.
+func (p *Pipeline) describePolicy(b *strings.Builder) {
+	rejects, imports := p.Policy.Rejects(), p.Policy.AllowedImports()
+	if len(rejects) == 0 && imports == nil {
+		return
+	}
+	name := "The operator's"
+	if !policy.IsFile(p.Policy.Name()) {
+		name = "The " + p.Policy.Name()
+	}
+	fmt.Fprintf(b, "%s policy, a lint run before the code, rejects ", name)
+	var parts []string
+	if len(rejects) > maxRulesTold {
+		parts = append(rejects[:maxRulesTold:maxRulesTold], fmt.Sprintf("%d more patterns", len(rejects)-maxRulesTold))
+	} else {
+		parts = rejects
+	}
+	if imports != nil {
+		parts = append(parts, "an import of any module but "+strings.Join(imports, ", ")+" (relative imports pass)")
+	}
+	b.WriteString(strings.Join(parts, "; "))
+	b.WriteString(". A rejection names the rule, line and column, and runs nothing. ")
 }
 
 func kib(n int) string {

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/pycage/pycage/sandbox/image"
 	"github.com/pycage/pycage/tools"
 )
 
@@ -41,6 +43,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		a.log.Info("removed containers left by dead servers", "count", n)
 	}
 	cancel()
+	a.pipeline.ImageFlavor = a.imageFlavor(ctx)
 	a.sandbox.StartPool()
 
 	s := tools.NewServer(a.pipeline, version)
@@ -64,4 +67,23 @@ type slogWriter struct{ log *slog.Logger }
 func (w slogWriter) Write(p []byte) (int, error) {
 	w.log.Warn("mcp", "msg", string(p))
 	return len(p), nil
+}
+
+// imageFlavor reads the image's pycage flavor label, which tells the model's instructions what
+// the code can import. A missing image is worth a warning now: every call fails until it exists.
+func (a *app) imageFlavor(ctx context.Context) string {
+	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := a.docker.ImageInspect(ictx, a.cfg.Image)
+	switch {
+	case errdefs.IsNotFound(err):
+		a.log.Warn("the sandbox image is missing: every call fails until it exists", "image", a.cfg.Image, "fix", image.BuildHint(a.cfg.Image))
+		return ""
+	case err != nil:
+		a.log.Warn("could not inspect the sandbox image", "image", a.cfg.Image, "err", err)
+		return ""
+	case info.Config == nil:
+		return ""
+	}
+	return info.Config.Labels[image.LabelFlavor]
 }

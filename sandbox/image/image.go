@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type Recipe struct {
 	Ref      string   // the image reference to tag, e.g. pycage/python:3.11
 	Suite    string   // Debian suite
 	Packages []string // Debian packages on top of minbase
+	Contents string   // what code can import, in a phrase for the model
 	// Purge are packages removed after the install although others depend on them: dead
 	// weight the flavor's modules never load (compilers and headers pulled in by
 	// python3-fonttools' dependency on scipy and sympy, for instance).
@@ -54,9 +56,11 @@ type Recipe struct {
 
 // Flavors are the recipes `pycage image build --flavor` knows.
 var Flavors = map[string]Recipe{
-	"python": {Flavor: "python", Ref: "pycage/python:3.11", Suite: "bookworm", Packages: []string{"python3"}},
+	"python": {Flavor: "python", Ref: "pycage/python:3.11", Suite: "bookworm", Packages: []string{"python3"},
+		Contents: "Python 3.11 with the standard library only (numpy, pandas, matplotlib and other third-party packages are not installed)"},
 	"datascience": {Flavor: "datascience", Ref: "pycage/python:3.11-datascience", Suite: "bookworm",
 		Packages: []string{"python3", "python3-numpy", "python3-pandas", "python3-matplotlib"},
+		Contents: "Python 3.11 with the standard library, numpy, pandas and matplotlib",
 		Purge: []string{"python3-sympy", "python3-mpmath", "python3-scipy", "python3-pythran", "python3-beniget",
 			"python3-gast", "python3-lxml", "python3-dev", "python3-all-dev", "python3.11-dev", "libpython3.11-dev",
 			"libpython3-dev", "libpython3-all-dev", "gcc", "gcc-12", "g++", "g++-12", "cpp", "cpp-12", "libgcc-12-dev",
@@ -118,6 +122,9 @@ func (r Recipe) args() []string {
 	a = append(a, r.Suite, "-")
 	return a
 }
+
+// HasMatplotlib reports whether the flavor's code can draw figures.
+func (r Recipe) HasMatplotlib() bool { return slices.Contains(r.Packages, "python3-matplotlib") }
 
 // Hash identifies the recipe: the same hash means the same build.
 func (r Recipe) Hash() string {

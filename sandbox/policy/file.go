@@ -260,17 +260,19 @@ func (p *fileParser) denyPattern(n int, kind, pat string) {
 	where := fmt.Sprintf(" (policy file line %d)", n)
 	switch kind {
 	case "name":
-		p.rules = append(p.rules, Rule{Name: pat, Description: "use of the name " + pat + where, tokens: toks})
+		p.rules = append(p.rules, Rule{Name: pat, Description: "use of the name " + pat + where, what: "use of the name " + pat, tokens: toks})
 	case "attr":
-		p.rules = append(p.rules, Rule{Name: pat, Description: "use of " + pat + where, tokens: toks})
+		p.rules = append(p.rules, Rule{Name: pat, Description: "use of " + pat + where, what: "use of " + pat, tokens: toks})
 	case "call":
 		if len(parts) == 1 {
-			p.rules = append(p.rules, call(pat, "call of "+pat+where, pat))
+			r := call(pat, "call of "+pat+where, pat)
+			r.what = "call of " + pat
+			p.rules = append(p.rules, r)
 			return
 		}
 		// A dotted callee: x.pickle.loads(…) counts too (over-matching is
 		// the safe side), and so does a decorator line ending in it.
-		p.rules = append(p.rules, Rule{Name: pat, Description: "call of " + pat + where,
+		p.rules = append(p.rules, Rule{Name: pat, Description: "call of " + pat + where, what: "call of " + pat,
 			tokens: append(toks, opTok("(")), decorator: true})
 	}
 }
@@ -298,8 +300,8 @@ func (p *fileParser) denyText(n int, rest string) {
 		p.errorf(n, "deny text needs the text to find, e.g. deny text /etc/shadow (quote a text with a #: deny text \"#!\")")
 		return
 	}
-	p.rules = append(p.rules, Rule{Name: text,
-		Description: fmt.Sprintf("text %q in the source (policy file line %d)", text, n), substr: text})
+	p.rules = append(p.rules, Rule{Name: text, Description: fmt.Sprintf("text %q in the source (policy file line %d)", text, n),
+		what: fmt.Sprintf("the text %q anywhere in the source", text), substr: text})
 }
 
 func (p *fileParser) allowImports(n int, args []string) {

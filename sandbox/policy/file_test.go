@@ -157,7 +157,7 @@ func TestFileImports(t *testing.T) {
 		"allow-imports a, collections",
 		"deny call importlib.import_module",
 	}, "\n"))
-	const desc = "import of %s, not in the policy's allowed imports (policy file line 2)"
+	const desc = "import of %s, not in the policy's allowed imports: a, collections, json, math, numpy (policy file line 2)"
 	runFileCases(t, p, []fileCase{
 		{tc{"allowed", "import math\nimport json, numpy\nprint(math.pi)", "", 0, 0}, ""},
 		{tc{"allowed-second-line", "import collections\nimport a.b.c as d", "", 0, 0}, ""},
@@ -615,5 +615,40 @@ func BenchmarkCheckFile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = p.Check(benchCode)
+	}
+}
+
+// TestRejectsAndAllowedImports: what the model is told of a policy names each rule without the
+// policy file's line numbers, and the import allow-list in order; a rejected import names
+// the allowed modules, at most maxListed of them.
+func TestRejectsAndAllowedImports(t *testing.T) {
+	p := mustParseFile(t, "base default\nallow-imports math json\ndeny name requests\ndeny text /etc/shadow\n")
+	want := []string{"use of the subprocess module", "call of os.system", "call of eval", "call of exec", "use of __import__",
+		"use of the name requests", `the text "/etc/shadow" anywhere in the source`}
+	if got := p.Rejects(); !slices.Equal(got, want) {
+		t.Errorf("Rejects() = %q, want %q", got, want)
+	}
+	if got := p.AllowedImports(); !slices.Equal(got, []string{"json", "math"}) {
+		t.Errorf("AllowedImports() = %q", got)
+	}
+	if got := mustParse(t, "default").AllowedImports(); got != nil {
+		t.Errorf("the default policy has an allow-list: %q", got)
+	}
+	if got := mustParse(t, "strict").Rejects(); len(got) != 7 || got[5] != "call of open" ||
+		got[6] != `the texts "subprocess", "os.system", "eval(", "exec(", "__import__", "open(" anywhere, comments and strings included` {
+		t.Errorf("strict Rejects() = %q", got)
+	}
+	if got := mustParse(t, "off").Rejects(); len(got) != 0 {
+		t.Errorf("off Rejects() = %q", got)
+	}
+
+	var mods []string
+	for i := range maxListed + 5 {
+		mods = append(mods, fmt.Sprintf("m%02d", i))
+	}
+	p = mustParseFile(t, "base off\nallow-imports "+strings.Join(mods, " "))
+	err := p.Check("import socket")
+	if err == nil || !strings.Contains(err.Error(), "m29 and 5 more (policy file line 2)") || strings.Contains(err.Error(), "m30") {
+		t.Errorf("a long allow-list in a rejection: %v", err)
 	}
 }

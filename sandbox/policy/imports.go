@@ -1,6 +1,10 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // importRuleName is the rule name of a violation of a policy file's
 // allow-list of imports.
@@ -25,7 +29,29 @@ func (ir *importRule) allows(module string) bool {
 // description names the module.
 func (ir *importRule) rule(module string) *Rule {
 	return &Rule{Name: importRuleName, Description: fmt.Sprintf(
-		"import of %s, not in the policy's allowed imports (policy file line %d)", module, ir.line)}
+		"import of %s, not in the policy's allowed imports: %s (policy file line %d)", module, ir.listing(), ir.line)}
+}
+
+// maxListed is how many allowed modules a rejection names; the rest are counted.
+const maxListed = 30
+
+// modules returns the allowed modules in order.
+func (ir *importRule) modules() []string {
+	mods := make([]string, 0, len(ir.allow))
+	for m := range ir.allow {
+		mods = append(mods, m)
+	}
+	slices.Sort(mods)
+	return mods
+}
+
+// listing names the allowed modules for a rejection, at most maxListed of them.
+func (ir *importRule) listing() string {
+	mods := ir.modules()
+	if len(mods) <= maxListed {
+		return strings.Join(mods, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(mods[:maxListed], ", "), len(mods)-maxListed)
 }
 
 // listed is the rule as Policy.Rules lists it.

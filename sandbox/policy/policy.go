@@ -80,7 +80,11 @@
 // allow-list does.
 package policy
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
 
 // ErrRejected is the error every policy violation matches with errors.Is.
 var ErrRejected = errors.New("rejected by policy")
@@ -200,6 +204,42 @@ func (p *Policy) Rules() []Rule {
 		p = defaultPolicy
 	}
 	return append([]Rule(nil), p.rules...)
+}
+
+// Rejects says for the model what the policy rejects, a phrase a rule, in the order they are
+// checked and without policy file line numbers; an import allow-list is AllowedImports, not
+// one of them.
+func (p *Policy) Rejects() []string {
+	if p == nil {
+		p = defaultPolicy
+	}
+	var out, texts []string
+	for _, r := range p.rules {
+		switch {
+		case r.Name == importRuleName && p.imports != nil && r.tokens == nil && r.substr == "":
+			continue
+		case r.what != "":
+			out = append(out, r.what)
+		default:
+			out = append(out, r.Description)
+		}
+		if r.substr != "" && len(r.tokens) > 0 { // strict's built-ins: a pattern and a text each
+			texts = append(texts, strconv.Quote(r.substr))
+		}
+	}
+	if len(texts) > 0 {
+		out = append(out, "the texts "+strings.Join(texts, ", ")+" anywhere, comments and strings included")
+	}
+	return out
+}
+
+// AllowedImports returns the top-level modules import statements may name, sorted, or nil
+// when the policy has no allow-list (any import passes).
+func (p *Policy) AllowedImports() []string {
+	if p == nil || p.imports == nil {
+		return nil
+	}
+	return p.imports.modules()
 }
 
 // Check returns nil when code passes the policy, else a *Violation for the

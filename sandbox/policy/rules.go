@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Rule is one named check of a policy. It matches where its token pattern
 // matches the Python tokens of the code (comments and string literals are not
@@ -11,6 +14,9 @@ type Rule struct {
 	Name string
 	// Description says what the rule catches, e.g. "call of eval".
 	Description string
+	// what is Description without the policy file line, for the model's instructions; ""
+	// when they are the same.
+	what string
 
 	tokens    []tokSpec // consecutive tokens; empty: no token pattern
 	notAfter  []string  // names that cancel a token match when they come just before it
@@ -68,16 +74,21 @@ func builtinRules(strict bool) []Rule {
 		"exec": "exec(", "__import__": "__import__", "open": "open(",
 	}
 	for i := range rules {
-		rules[i].substr = substr[rules[i].Name]
+		r := &rules[i]
+		r.substr = substr[r.Name]
+		r.what = r.Description // Rejects names the texts together
+		r.Description += fmt.Sprintf(", or the text %q anywhere, comments and strings included", r.substr)
 	}
 	return rules
 }
 
 // builtinDescription returns the description of a built-in rule, or "".
 func builtinDescription(ruleName string) string {
-	for _, r := range strictPolicy.rules { // strict has every built-in rule
-		if r.Name == ruleName {
-			return r.Description
+	for _, p := range []*Policy{defaultPolicy, strictPolicy} { // strict has every built-in rule
+		for _, r := range p.rules {
+			if r.Name == ruleName {
+				return r.Description
+			}
 		}
 	}
 	return ""
