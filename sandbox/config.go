@@ -32,6 +32,7 @@ const (
 	DefaultMaxImages       = 4
 	DefaultImageBudget     = 384 << 10 // bytes of PNG per call (512 KiB once base64-encoded)
 	DefaultPoolMaxAge      = 10 * time.Minute
+	DefaultMaxWaiting      = 64 // calls queued behind the running ones; see Config.MaxWaiting
 )
 
 // Engine call deadlines: every Docker call has one, so a stalled engine cannot hang a call.
@@ -55,6 +56,7 @@ type Config struct {
 	HardOutputLimit int64         // bytes written on both streams before the run is stopped
 	ResultLimit     int           // largest result JSON in bytes
 	Concurrency     int           // containers running at once; more calls wait
+	MaxWaiting      int           // calls waiting for a free slot; more are refused with ErrBusy
 	Runtime         string        // OCI runtime ("" for the engine's default)
 	Env             []string      // NAME=VALUE pairs injected into every container (secret values: never log)
 	Instance        string        // this server's instance id, stamped on its containers' labels
@@ -81,6 +83,7 @@ func DefaultConfig() Config {
 		HardOutputLimit: DefaultHardOutputLimit,
 		ResultLimit:     DefaultResultLimit,
 		Concurrency:     runtime.NumCPU(),
+		MaxWaiting:      DefaultMaxWaiting,
 		TimeoutGrace:    5 * time.Second,
 		EngineTimeout:   defaultEngineTimeout,
 		PoolMaxAge:      DefaultPoolMaxAge,
@@ -106,6 +109,7 @@ func (c Config) validate() error {
 	check(c.HardOutputLimit >= int64(c.OutputLimit), "hard output limit is below the output limit")
 	check(c.ResultLimit > 0, "result limit must be positive")
 	check(c.Concurrency > 0, "concurrency must be positive")
+	check(c.MaxWaiting >= 0, "max waiting must not be negative")
 	check(c.Instance != "", "instance id is empty")
 	check(c.EngineTimeout > 0, "engine timeout must be positive")
 	check(c.Pool >= 0 && c.Pool <= 64, "pool size %d is outside 0 to 64", c.Pool)

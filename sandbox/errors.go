@@ -17,6 +17,9 @@ import (
 var (
 	ErrEngine       = errors.New("docker engine unavailable")
 	ErrImageMissing = errors.New("sandbox image not found")
+	// ErrBusy: Concurrency calls run and MaxWaiting wait; the call was refused at once, so
+	// no caller can tie up the server's request handling with calls that only wait.
+	ErrBusy = errors.New("busy")
 )
 
 // HintError is an infrastructure error with the fix a user should apply.

@@ -355,3 +355,48 @@ func TestEngineDefaultGVisor(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitingCallsAreBounded: with every slot taken and MaxWaiting calls waiting, the next call
+// is refused at once with ErrBusy; a waiting call that is cancelled frees its place.
+func TestWaitingCallsAreBounded(t *testing.T) {
+	release := make(chan struct{})
+	creating := make(chan struct{}, 8)
+	eng := &fakeEngine{create: func() (container.CreateResponse, error) {
+		creating <- struct{}{}
+		<-release
+		return container.CreateResponse{}, errors.New("engine gone")
+	}}
+	cfg := testConfig()
+	cfg.Concurrency, cfg.MaxWaiting = 1, 2
+	s, _ := New(cfg, eng, nil)
+	req := Request{Code: "print(1)", Timeout: time.Second}
+	results := make(chan error, 4)
+	go func() { _, err := s.Run(context.Background(), req); results <- err }()
+	<-creating // the one slot is taken
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _, err := s.Run(ctx, req); results <- err }()
+	go func() { _, err := s.Run(context.Background(), req); results <- err }()
+	for len(s.queue) < 2 { // both wait: nothing to wait on but the queue itself
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := s.Run(context.Background(), req); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "1 call(s) run and 2 wait") {
+		t.Fatalf("a call past the queue: %v, want ErrBusy at once", err)
+	}
+	cancel()
+	if err := <-results; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled waiting call: %v", err)
+	}
+	for len(s.queue) > 1 {
+		time.Sleep(time.Millisecond)
+	}
+	go func() { _, err := s.Run(context.Background(), req); results <- err }() // takes the freed place
+	for len(s.queue) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range 3 {
+		if err := <-results; errors.Is(err, ErrBusy) || err == nil {
+			t.Errorf("a call that waited: %v, want the engine's error", err)
+		}
+	}
+}

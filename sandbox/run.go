@@ -67,7 +67,8 @@ type Sandbox struct {
 	engine Engine
 	log    *slog.Logger
 	sem    chan struct{}
-	pool   *pool // nil when Config.Pool is 0
+	queue  chan struct{} // the calls waiting for sem, at most Config.MaxWaiting
+	pool   *pool         // nil when Config.Pool is 0
 
 	mu        sync.Mutex
 	live      map[string]struct{} // containers created and not yet removed
@@ -92,6 +93,7 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Sandbox, error) {
 		engine: engine,
 		log:    log,
 		sem:    make(chan struct{}, cfg.Concurrency),
+		queue:  make(chan struct{}, cfg.MaxWaiting),
 		live:   map[string]struct{}{},
 	}
 	if cfg.Pool > 0 {
@@ -108,12 +110,10 @@ func (s *Sandbox) Config() Config { return s.cfg }
 // the code itself did is in the Result. Run returns as soon as the result is known; the
 // container is removed in the background (Close waits for that).
 func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	case <-ctx.Done():
-		return Result{ExitCode: -1}, fmt.Errorf("wait for a free slot: %w", context.Cause(ctx))
+	if err := s.acquire(ctx); err != nil {
+		return Result{ExitCode: -1}, err
 	}
+	defer func() { <-s.sem }()
 	c, warm, err := s.take(ctx)
 	if err != nil {
 		return Result{ExitCode: -1}, err
@@ -122,6 +122,29 @@ func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
 	res, err := s.execute(ctx, c, req)
 	res.Warm = warm
 	return res, err
+}
+
+// acquire takes one of the Concurrency slots, waiting in a queue of at most MaxWaiting calls;
+// a call that finds the queue full is refused with ErrBusy instead of waiting too.
+func (s *Sandbox) acquire(ctx context.Context) error {
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case s.queue <- struct{}{}:
+		defer func() { <-s.queue }()
+	default:
+		return fmt.Errorf("%w: %d call(s) run and %d wait for a sandbox, as many as this server queues; retry once one of your calls has returned",
+			ErrBusy, s.cfg.Concurrency, s.cfg.MaxWaiting)
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for a free slot: %w", context.Cause(ctx))
+	}
 }
 
 // take returns a started container: a pooled one if one is ready, else a new one.

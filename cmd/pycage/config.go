@@ -91,7 +91,7 @@ var settings = []setting{
 		func(c *Config, v string) (err error) { c.OutputHardLimit, err = parseSize(v, 1<<10); return }},
 	{"max-code", "largest accepted code", constDef("256KiB"),
 		func(c *Config, v string) (err error) { c.MaxCode, err = parseSize(v, 1); return }},
-	{"concurrency", "runs at once; more calls wait", func() string { return strconv.Itoa(runtime.NumCPU()) },
+	{"concurrency", "runs at once; up to 64 more calls wait, and more are refused as busy", func() string { return strconv.Itoa(runtime.NumCPU()) },
 		func(c *Config, v string) error {
 			n, err := parsePositive(v)
 			c.Concurrency = int(n)

@@ -333,6 +333,59 @@ func TestConcurrencyBoundAndPing(t *testing.T) {
 	}
 }
 
+// TestFloodOfWaitingCalls: past the calls that run and the 64 that may wait, calls are refused
+// at once as busy, so mcp-go's workers and queue never fill: it would then handle a call inside
+// its stdin reader, and one waiting for a slot there stopped pings, cancellations and EOF from
+// being read (an adversarial review stalled a server with 330 calls).
+func TestFloodOfWaitingCalls(t *testing.T) {
+	t.Parallel()
+	r := startRaw(t, "PYCAGE_CONCURRENCY=1", "PYCAGE_POOL=0")
+	started := containerEvents(t, r.pid(), "start")
+	r.send(t, callLine(1, map[string]any{"code": "import time\ntime.sleep(600)", "timeout_seconds": 300}))
+	awaitEvents(t, started, 1, time.Minute, "the running call's container")
+	const flood = 400
+	var lines strings.Builder
+	for id := 2; id < 2+flood; id++ {
+		lines.WriteString(callLine(id, map[string]any{"code": "import time\ntime.sleep(600)", "timeout_seconds": 300}) + "\n")
+	}
+	lines.WriteString(`{"jsonrpc":"2.0","id":9999,"method":"ping"}`)
+	r.send(t, lines.String())
+	// The ping may overtake refusals (mcp-go answers it in its reader, calls go to workers);
+	// every call past the 64 waiting ones is refused, and nothing else is answered meanwhile.
+	busy, pinged := 0, false
+	deadline := time.After(time.Minute)
+	for !pinged || busy < flood-64 {
+		select {
+		case m, ok := <-r.lines:
+			if !ok {
+				t.Fatalf("server closed stdout\n%s", r.stderr)
+			}
+			b, _ := json.Marshal(m)
+			switch id, _ := m["id"].(float64); {
+			case id == 9999:
+				pinged = true
+			case strings.Contains(string(b), "pycage: busy: 1 call(s) run and 64 wait"):
+				busy++
+			default:
+				t.Errorf("unexpected answer: %.300s", b)
+			}
+		case <-deadline:
+			t.Fatalf("behind %d calls: ping answered %v, %d refused as busy, want %d\n%s", flood, pinged, busy, flood-64, r.stderr)
+		}
+	}
+	begin := time.Now()
+	r.stdin.Close() // EOF is read too: the 64 waiting calls and the running one end
+	select {
+	case <-r.exited:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("server still running 5 s after stdin EOF behind a flood\n%s", r.stderr)
+	}
+	t.Logf("%d refused as busy; exited %s after EOF", busy, time.Since(begin).Round(time.Millisecond))
+	if left := pycageContainers(t, r.pid()); len(left) != 0 {
+		t.Errorf("%d container(s) left", len(left))
+	}
+}
+
 // TestHugeLineAndGarbage: a 10 MB JSON-RPC line and a garbage line do not kill the server.
 func TestHugeLineAndGarbage(t *testing.T) {
 	t.Parallel()

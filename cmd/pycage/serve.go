@@ -15,10 +15,14 @@ import (
 	"github.com/pycage/pycage/tools"
 )
 
-// stdioWorkers is the number of tool calls the stdio server handles at once. It is well above
-// PYCAGE_CONCURRENCY so that calls waiting for a free sandbox slot can still be cancelled and
-// the reader stays responsive.
-const stdioWorkers = 64
+// stdioWorkers is how many requests the stdio server handles at once: every call that runs
+// (PYCAGE_CONCURRENCY) or waits for a slot (sandbox.Config.MaxWaiting, past which calls are
+// refused at once), and room for quick requests beside them. When all of mcp-go's workers
+// block and its queue fills, it handles the next call inside its stdin reader, and a call that
+// waits there stops pings, cancellations and EOF from being read.
+func stdioWorkers(concurrency, maxWaiting int) int {
+	return max(64, concurrency+maxWaiting+32)
+}
 
 func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pycage serve", flag.ContinueOnError)
@@ -49,8 +53,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	s := tools.NewServer(a.pipeline, version)
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{a.log}, "", 0))
-	server.WithWorkerPoolSize(stdioWorkers)(stdio)
-	server.WithQueueSize(stdioWorkers * 4)(stdio)
+	sc := a.sandbox.Config()
+	workers := stdioWorkers(sc.Concurrency, sc.MaxWaiting)
+	server.WithWorkerPoolSize(workers)(stdio)
+	server.WithQueueSize(workers * 4)(stdio)
 	out := a.pipeline.NewSerialWriter(stdout)
 	err = stdio.Listen(ctx, tools.LimitMessages(stdin, out, a.pipeline.MaxMessage(), a.pipeline.NoteCancel), out)
 	if ctx.Err() != nil {
