@@ -4,6 +4,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // A secret spelled out with separators between its characters, or partly escaped, is found by
@@ -46,8 +48,9 @@ const (
 )
 
 // separatorPunct are the punctuation bytes treated as separators, besides ASCII white space
-// and control characters.
-const separatorPunct = ",;:-_.|'\"`()[]{}<>/+=*!?~^"
+// and control characters: every ASCII punctuation character but \ and %, which start escapes
+// in streamEsc and are separators in the other views (byteClassNoEsc).
+const separatorPunct = ",;:-_.|'\"`()[]{}<>/+=*!?~^#$&@"
 
 var byteClass = func() (t [256]uint8) {
 	for c := 0; c < 0x20; c++ {
@@ -66,10 +69,11 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// byteClassNoEsc is byteClass for the views that decode no escapes.
+// byteClassNoEsc is byteClass for the views that decode no escapes: there \ and % are
+// separators like the other punctuation ("\\".join(secret) is spelled out).
 var byteClassNoEsc = func() [256]uint8 {
 	t := byteClass
-	t['\\'], t['%'] = clsPlain, clsPlain
+	t['\\'], t['%'] = clsSep, clsSep
 	return t
 }()
 
@@ -93,10 +97,11 @@ var sepBMP = func() *[1 << 16 / 64]uint64 {
 // sepTables are the Unicode categories whose characters are separators: format characters
 // (zero-width space and joiners, BOM, invisible operators, bidi marks, tag characters),
 // non-spacing and enclosing combining marks (variation selectors, combining low line, the
-// grapheme joiner), space, line and paragraph separators, and control characters (C0, DEL,
-// C1 such as NEL).
+// grapheme joiner), space, line and paragraph separators, control characters (C0, DEL, C1
+// such as NEL), and all punctuation and symbols (bullets, dashes, arrows, ellipses, CJK
+// commas, emoji): between the characters of a secret, any of them only spells it out.
 var sepTables = []*unicode.RangeTable{unicode.Cf, unicode.Mn, unicode.Me, unicode.Zs, unicode.Zl,
-	unicode.Zp, unicode.Cc}
+	unicode.Zp, unicode.Cc, unicode.P, unicode.S}
 
 // sepExtra are blank characters of other categories: the Hangul fillers, the braille blank,
 // and the replacement character (what invalid bytes become when output is made valid UTF-8).
@@ -215,6 +220,8 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 				i = keepFinal(s, i, n, limit, nt)
 			case kind != streamBare && isC1Introducer(r):
 				i = skipC1(s, i, limit, r, n)
+			case foldASCII(s[i:i+n], i, n, nt): // before separators: circled letters are symbols
+				i += n
 			case isSepRune(r): // invalid bytes too: they decode as utf8.RuneError
 				i += n
 			default:
@@ -236,6 +243,28 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 		}
 	}
 	nt.b, nt.pos, nt.tl = nt.b[:nt.n], nt.pos[:nt.n], nt.tl[:nt.n]
+}
+
+// foldASCII writes the character c (at p, n bytes) as the ASCII its compatibility
+// decomposition is, when it is one, and reports whether it did: fullwidth, mathematical,
+// circled, parenthesized, superscript and subscript letters and digits read as plain ones
+// (NFKC folds them so), and a secret written in them is spelled out. The decomposition is
+// never longer than the character (at most 3 of its 4 bytes for the 4-byte forms, and one
+// byte for the rest), so the normalized text stays no longer than the original.
+func foldASCII(c string, p, n int, nt *normText) bool {
+	d := norm.NFKD.PropertiesString(c).Decomposition()
+	if len(d) == 0 || len(d) > n {
+		return false
+	}
+	for _, b := range d {
+		if b >= 0x80 {
+			return false
+		}
+	}
+	for _, b := range d {
+		nt.emitByte(b, p, n)
+	}
+	return true
 }
 
 // normalizeString returns the kind view of s alone.

@@ -6,9 +6,11 @@
 // hex, percent-encoding, JSON and Python escaping, reversal, ASCII case changes (values of 16
 // characters or more), and the value spelled out with separators between its characters:
 // ASCII white space, control characters and punctuation; invisible, blank and combining
-// Unicode characters (the categories Cf, Mn, Me, Zs, Zl, Zp and Cc, the Hangul fillers, the
-// braille blank and U+FFFD, which invalid bytes become); and terminal control sequences parsed
-// as ECMA-48 defines them (CSI, OSC and other strings, charset designators, 7- and 8-bit).
+// Unicode characters, punctuation and symbols (the categories Cf, Mn, Me, Zs, Zl, Zp, Cc, P
+// and S, the Hangul fillers, the braille blank and U+FFFD, which invalid bytes become); and
+// terminal control sequences parsed as ECMA-48 defines them (CSI, OSC and other strings,
+// charset designators, 7- and 8-bit). Letters and digits whose compatibility decomposition is
+// ASCII (fullwidth, mathematical, circled) read as that ASCII.
 // The second layer knows well-known credential formats (provider API keys, JWTs, PEM private
 // keys; see providers.go) by their keywords, also when a key is glued to an identifier.
 // Matches become "[REDACTED:NAME]" or "[REDACTED:rule]".

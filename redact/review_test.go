@@ -362,3 +362,65 @@ func TestRedactStringSequences(t *testing.T) {
 		})
 	}
 }
+
+// TestRedactPunctuationAndLookalikeForms (review 3): a secret spelled out with any ASCII
+// punctuation, \ and % included, or with non-ASCII punctuation and symbols between its
+// characters, and a secret written in letters and digits that NFKC folds to ASCII (fullwidth,
+// mathematical bold, circled, superscript digits).
+func TestRedactPunctuationAndLookalikeForms(t *testing.T) {
+	sec := fakeSecret(t, 24)
+	r := New([]Secret{{"SEC", sec}})
+	var forms []struct{ name, text string }
+	for _, sep := range []string{"#", "@", "$", "&", "%", `\`, " # ", "•", "·", "—", "–", "→", "…", "、", "¦", "･", " 🔑 ", "★", "€", "§"} {
+		forms = append(forms, struct{ name, text string }{"sep " + sep, spell(sec, sep)})
+	}
+	mapped := func(f func(rune) rune) string {
+		var b strings.Builder
+		for _, c := range sec {
+			b.WriteRune(f(c))
+		}
+		return b.String()
+	}
+	forms = append(forms,
+		struct{ name, text string }{"fullwidth", mapped(func(c rune) rune { return c + 0xfee0 })},
+		struct{ name, text string }{"math-bold", mapped(func(c rune) rune {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				return 0x1d400 + c - 'A'
+			case c >= 'a' && c <= 'z':
+				return 0x1d41a + c - 'a'
+			default:
+				return 0x1d7ce + c - '0'
+			}
+		})},
+		struct{ name, text string }{"circled", mapped(func(c rune) rune {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				return 0x24b6 + c - 'A'
+			case c >= 'a' && c <= 'z':
+				return 0x24d0 + c - 'a'
+			case c == '0':
+				return 0x24ea
+			default:
+				return 0x2460 + c - '1'
+			}
+		})},
+		struct{ name, text string }{"superscript-digits", mapped(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")[c-'0']
+			}
+			return c
+		})},
+		struct{ name, text string }{"fullwidth-spelled", spell(mapped(func(c rune) rune { return c + 0xfee0 }), "・")},
+	)
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			in := "key: " + f.text + "\n"
+			out, n := r.Redact(in)
+			assertRedacted(t, in, out, n, "SEC", f.text)
+			if again, _ := r.Redact(out); again != out {
+				t.Errorf("redacting twice changed %q to %q", out, again)
+			}
+		})
+	}
+}
