@@ -206,8 +206,8 @@ func (p *Pipeline) render(id string, res sandbox.Result, timeout time.Duration) 
 const resultWithheld = "[REDACTED:split-secret]"
 
 // redactResult decodes the result and redacts every string in it. A secret can also be split
-// across values, so the JSON text of the whole and the concatenation of its strings are
-// checked too; if either holds a secret, the result is withheld.
+// across values, so the JSON text of the whole and joins of its strings are checked too (see
+// splitTexts); if any holds a secret, the result is withheld.
 func (p *Pipeline) redactResult(raw json.RawMessage) (any, int) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -220,14 +220,93 @@ func (p *Pipeline) redactResult(raw json.RawMessage) (any, int) {
 	if err != nil {
 		return nil, n
 	}
-	var all, values strings.Builder
-	joinStrings(v, &all, &values)
-	for _, whole := range []string{string(text), all.String(), values.String()} {
+	written := rawLeaves(raw)
+	for i := range written {
+		if !written[i].num { // each piece as the model gets it: whole secrets are markers already
+			written[i].text, _ = p.Redactor.Redact(written[i].text)
+		}
+	}
+	for _, whole := range append(splitTexts(written, v), string(text)) {
 		if _, m := p.Redactor.Redact(whole); m > 0 {
 			return resultWithheld, n + m
 		}
 	}
 	return v, n
+}
+
+// leaf is one string or number of a JSON value; key marks an object key.
+type leaf struct {
+	text     string
+	key, num bool
+}
+
+// splitTexts returns the joins of a result's strings that a secret cut into pieces would show
+// in: its (redacted) leaves in the order the code wrote them and in the order the model reads
+// them (v, keys sorted), each forwards and backwards, each with and without keys and with and
+// without numbers (a 0 between two halves, or a key, would otherwise hide them). Pieces in an
+// order of their own are not found.
+func splitTexts(written []leaf, v any) []string {
+	var sorted []leaf
+	sortedLeaves(v, &sorted)
+	var texts []string
+	for _, order := range [][]leaf{written, sorted} {
+		for _, backwards := range []bool{false, true} {
+			for _, keys := range []bool{true, false} {
+				for _, nums := range []bool{true, false} {
+					var b strings.Builder
+					for i := range order {
+						l := order[i]
+						if backwards {
+							l = order[len(order)-1-i]
+						}
+						if (l.key && !keys) || (l.num && !nums) {
+							continue
+						}
+						b.WriteString(l.text)
+					}
+					texts = append(texts, b.String())
+				}
+			}
+		}
+	}
+	return texts
+}
+
+// rawLeaves lists the strings and numbers of a JSON text in their written order.
+func rawLeaves(raw []byte) []leaf {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out []leaf
+	type level struct{ object, wantKey bool }
+	var stack []level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		atKey := len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].wantKey
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].wantKey = !atKey
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, level{object: true, wantKey: true})
+			case '[':
+				stack = append(stack, level{})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].object {
+					stack[len(stack)-1].wantKey = true // the value just ended: a key comes next
+				}
+			}
+		case string:
+			out = append(out, leaf{text: t, key: atKey})
+		case json.Number:
+			out = append(out, leaf{text: t.String(), num: true})
+		}
+	}
 }
 
 // maxResultDepth bounds the nesting of a returned result: clients' JSON parsers have recursion
@@ -258,19 +337,17 @@ func jsonDepth(raw []byte) int {
 	return deepest
 }
 
-// joinStrings appends every string of a decoded JSON value in document order (object keys
-// sorted, as json.Marshal writes them) to all, and the non-key strings to values.
-func joinStrings(v any, all, values *strings.Builder) {
+// sortedLeaves appends the strings and numbers of a decoded JSON value in the order
+// json.Marshal writes them (object keys sorted).
+func sortedLeaves(v any, out *[]leaf) {
 	switch x := v.(type) {
 	case string:
-		all.WriteString(x)
-		values.WriteString(x)
+		*out = append(*out, leaf{text: x})
 	case json.Number:
-		all.WriteString(x.String())
-		values.WriteString(x.String())
+		*out = append(*out, leaf{text: x.String(), num: true})
 	case []any:
 		for _, e := range x {
-			joinStrings(e, all, values)
+			sortedLeaves(e, out)
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -279,8 +356,8 @@ func joinStrings(v any, all, values *strings.Builder) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			all.WriteString(k)
-			joinStrings(x[k], all, values)
+			*out = append(*out, leaf{text: k, key: true})
+			sortedLeaves(x[k], out)
 		}
 	}
 }

@@ -83,6 +83,14 @@ func TestExecute(t *testing.T) {
 		for _, raw := range []string{
 			`["` + strings.Join(strings.Split(testSecret, ""), `","`) + `"]`,
 			`{"a":"` + testSecret[:10] + `","b":"` + testSecret[10:] + `"}`,
+			// Found by an adversarial review: keys the model sees sorted the other way, pieces
+			// in reverse, a number or a key between the halves, nested objects.
+			`{"b":"` + testSecret[:10] + `","a":"` + testSecret[10:] + `"}`,
+			`["` + testSecret[10:] + `","` + testSecret[:10] + `"]`,
+			`["` + testSecret[:10] + `",0,"` + testSecret[10:] + `"]`,
+			`{"x":{"2":"` + testSecret[10:] + `"},"y":{"1":"` + testSecret[:10] + `"}}`,
+			`{"` + testSecret[:10] + `":1,"` + testSecret[10:] + `":2}`,
+			`[{"k":"` + testSecret[:10] + `"},{"k":"` + testSecret[10:] + `"}]`,
 		} {
 			p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
 				return sandbox.Result{Status: sandbox.StatusOK, Result: json.RawMessage(raw)}, nil
