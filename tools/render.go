@@ -87,7 +87,8 @@ func markerEnd(s string, i int) int {
 // the first byte shown); if there is none, i itself.
 func markerStart(s string, i int) int {
 	if i > 0 && i <= len(s) {
-		if j := strings.LastIndex(s[:i], markerOpen); j >= 0 {
+		// A marker that starts less than len(markerOpen) bytes before i is cut inside "[REDACTED:".
+		if j := strings.LastIndex(s[:min(i+len(markerOpen)-1, len(s))], markerOpen); j >= 0 && j < i {
 			if k := strings.IndexByte(s[j:], ']'); k >= 0 && j+k+1 >= i {
 				return j
 			}

@@ -208,6 +208,15 @@ func TestClip(t *testing.T) {
 		if strings.Count(s, "[REDACTED:") != strings.Count(s, "[REDACTED:TEST_TOKEN]") {
 			t.Errorf("a marker was cut: %q", s)
 		}
+		// The head cut lands inside "[REDACTED:" itself (found by an adversarial review).
+		for before := 1; before < len("[REDACTED:"); before++ {
+			h := strings.Repeat("a", 32-before) + testSecret + strings.Repeat("c", 200)
+			o := sandbox.Output{Head: []byte(h[:32+40]), Tail: []byte(strings.Repeat("z", 32+40)), Total: 10000}
+			s, _, _ := clip(o, 64, 40, r)
+			if head, _, _ := strings.Cut(s, "\n"); strings.Contains(head, "[RED") || strings.HasSuffix(head, "[") {
+				t.Errorf("cut %d bytes into the marker: %q", before, s)
+			}
+		}
 	})
 	t.Run("invalid UTF-8 is replaced and cuts land on rune boundaries", func(t *testing.T) {
 		in := strings.Repeat("é", 100) + "\xff"
