@@ -59,8 +59,8 @@ func ParseArgs(raw map[string]any) (Args, error) {
 			// which would mean "the default".
 			return a, fmt.Errorf("argument timeout_seconds is %g, under the minimum of 1 second", secs)
 		}
-		if secs > 1e6 {
-			secs = 1e6 // checked against the maximum in checkArgs
+		if secs > 1e6 { // past what a Duration holds; the maximum is checked in checkArgs
+			return a, fmt.Errorf("argument timeout_seconds is %g, over the maximum of this server (PYCAGE_MAX_TIMEOUT)", secs)
 		}
 		a.Timeout = time.Duration(secs * float64(time.Second))
 	}

@@ -246,6 +246,7 @@ func TestParseArgs(t *testing.T) {
 		{"negative timeout", map[string]any{"code": "x", "timeout_seconds": -1.0}, "positive", Args{}},
 		{"timeout under a second", map[string]any{"code": "x", "timeout_seconds": 0.5}, "under the minimum of 1 second", Args{}},
 		{"timeout too small to be a duration", map[string]any{"code": "x", "timeout_seconds": 1e-320}, "under the minimum of 1 second", Args{}},
+		{"timeout too large to be a duration", map[string]any{"code": "x", "timeout_seconds": 1e308}, "is 1e+308, over the maximum", Args{}},
 		{"unknown", map[string]any{"code": "x", "cwd": "/"}, `unknown argument "cwd"`, Args{}},
 	}
 	for _, tc := range tests {
