@@ -103,3 +103,15 @@ func TestCLIRun(t *testing.T) {
 		}
 	})
 }
+
+// TestHelpExitsZero: -h of every command prints its usage and exits 0, as asking for help
+// is not a mistake.
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"serve", "-h"}, {"run", "-h"}, {"doctor", "-h"}, {"mcp-config", "-h"}, {"image", "build", "-h"}} {
+		_, errOut, code := runCLI(t, "", nil, args...)
+		if code != 0 || !strings.Contains(errOut, "-") {
+			t.Errorf("pycage %s: exit %d, usage %q", strings.Join(args, " "), code, errOut)
+		}
+	}
+}

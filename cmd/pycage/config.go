@@ -210,7 +210,7 @@ func resolveConfig(fs *flag.FlagSet, vals map[string]*string, getenv func(string
 		}
 	}
 	if c.MaxTimeout < c.Timeout && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("invalid PYCAGE_TIMEOUT (--timeout): %s is over PYCAGE_MAX_TIMEOUT (--max-timeout) %s", c.Timeout, c.MaxTimeout))
+		errs = append(errs, fmt.Errorf("invalid PYCAGE_TIMEOUT (--timeout): %s is over PYCAGE_MAX_TIMEOUT (--max-timeout) %s; lower it, or raise the maximum too", c.Timeout, c.MaxTimeout))
 	}
 	if c.OutputHardLimit < c.OutputLimit && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("invalid PYCAGE_OUTPUT_HARD_LIMIT: below PYCAGE_OUTPUT_LIMIT"))

@@ -27,6 +27,9 @@ func cmdImage(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	force := fs.Bool("force", false, "rebuild even when the image carries the current recipe")
 	tag := fs.String("tag", "", "image reference to build (default: the flavor's, e.g. "+sandbox.DefaultImage+")")
 	if err := fs.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return &exitError{code: 0}
+		}
 		return &exitError{code: exitUsage}
 	}
 	r, ok := image.Flavors[*flavor]

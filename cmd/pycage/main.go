@@ -86,6 +86,7 @@ commands:
       [--input JSON] [--timeout DUR] [--json]
   doctor                       check the Docker engine, the image, the limits and the secrets
   image build [--flavor NAME]  build the Python image offline from Debian packages
+      [--force] [--tag REF]
   mcp-config [flags]           print a ready MCP client configuration for this binary
   version                      print the version
 

@@ -21,7 +21,14 @@ func cmdMCPConfig(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "pycage", "the server's name in the client configuration")
 	vals := registerSettings(fs)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: pycage mcp-config [flags]\n\nPrints a Claude Desktop (mcpServers) entry that starts this binary with the settings now in effect;\nsecret values are never printed. Flags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return &exitError{code: 0}
+		}
 		return &exitError{code: exitUsage}
 	}
 	if fs.NArg() > 0 {
