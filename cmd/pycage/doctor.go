@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -65,15 +66,22 @@ except OSError:
             nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]
             pids = str(nproc) if nproc != resource.RLIM_INFINITY else "unlimited"
 check("pids-limit", pids.isdigit(), "pids.max " + pids)
+import importlib
+for name in WARM:  # PYCAGE_WARM_IMPORTS: the runner skips a module it cannot import, silently
+    try:
+        importlib.import_module(name); check("warm-import:" + name, True)
+    except Exception as exc:
+        check("warm-import:" + name, False, "%s: %s" % (type(exc).__name__, exc))
 `
 
 // probeHeader tells the probe whether it runs under gVisor, whose kernel shows the sandbox's
-// limits in other places than cgroup files.
-func probeHeader(runtime string) string {
-	if sandbox.IsGVisor(runtime) {
-		return "GVISOR = True\n"
+// limits in other places than cgroup files, and which warm imports to try.
+func probeHeader(runtime string, warm []string) string {
+	names, _ := json.Marshal(warm) // a JSON list of strings is a Python list
+	if warm == nil {
+		names = []byte("[]")
 	}
-	return "GVISOR = False\n"
+	return fmt.Sprintf("GVISOR = %s\nWARM = %s\n", map[bool]string{true: "True", false: "False"}[sandbox.IsGVisor(runtime)], names)
 }
 
 func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -162,7 +170,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		probe := &tools.Pipeline{Runner: a.pipeline.Runner, Policy: policy.Off(), Redactor: a.pipeline.Redactor,
 			DefaultTimeout: 30 * time.Second, MaxTimeout: 30 * time.Second, MaxCode: len(probeCode) + 64,
 			OutputLimit: a.pipeline.OutputLimit, Log: a.pipeline.Log, Limits: a.pipeline.Limits}
-		out, perr := probe.Execute(ctx, tools.Args{Code: probeHeader(rt) + probeCode, Timeout: 30 * time.Second})
+		out, perr := probe.Execute(ctx, tools.Args{Code: probeHeader(rt, cfg.WarmImports) + probeCode, Timeout: 30 * time.Second})
 		switch {
 		case perr != nil:
 			report(false, "probe container: "+perr.Error(), "see the error above")
@@ -171,7 +179,11 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		default:
 			for _, line := range strings.Split(strings.TrimSpace(out.Stdout), "\n") {
 				name, rest, _ := strings.Cut(line, " ")
-				report(rest == "ok", "probe: "+name+" "+rest, "the engine does not enforce this limit; check its cgroup and security configuration")
+				fix := "the engine does not enforce this limit; check its cgroup and security configuration"
+				if strings.HasPrefix(name, "warm-import:") {
+					fix = "the image cannot import it: drop it from PYCAGE_WARM_IMPORTS or use an image that has it"
+				}
+				report(rest == "ok", "probe: "+name+" "+rest, fix)
 			}
 			fmt.Fprintf(stdout, "      probe ran in %d ms\n", out.DurationMS)
 		}

@@ -484,6 +484,12 @@ func TestDoctor(t *testing.T) {
 	if b, _ := os.ReadFile(audit); len(b) != 0 {
 		t.Errorf("doctor's probe was audited: %s", b)
 	}
+	// A warm import the image lacks is skipped silently by the runner; doctor names it.
+	out, _, code = runCLI(t, "", []string{"PYCAGE_WARM_IMPORTS=json,pycage_no_such_module"}, "doctor")
+	if code == 0 || !strings.Contains(out, "ok    probe: warm-import:json ok") ||
+		!strings.Contains(out, "FAIL  probe: warm-import:pycage_no_such_module FAIL ModuleNotFoundError") {
+		t.Errorf("doctor with a warm import the image lacks: exit %d\n%s", code, out)
+	}
 	out, _, code = runCLI(t, "", []string{"PYCAGE_RUNTIME=pycage-no-such-runtime"}, "doctor")
 	if code == 0 || !strings.Contains(out, "FAIL  runtime pycage-no-such-runtime") || !strings.Contains(out, "daemon.json") || strings.Contains(out, "probe:") {
 		t.Errorf("doctor with an unregistered runtime: exit %d\n%s", code, out)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -39,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer a.close()
 	a.log.Info("pycage serving on stdio", "version", version, "image", cfg.Image, "policy", cfg.Policy,
-		"pool", cfg.Pool, "concurrency", cfg.Concurrency, "host_secrets", len(a.secrets.all), "injected", len(a.secrets.inject))
+		"pool", cfg.Pool, "warm_imports", strings.Join(cfg.WarmImports, ","), "concurrency", cfg.Concurrency, "host_secrets", len(a.secrets.all), "injected", len(a.secrets.inject))
 	sweepCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	if n, err := a.sandbox.SweepOrphans(sweepCtx); err != nil {
 		a.log.Warn("could not sweep containers of dead servers", "err", err)
