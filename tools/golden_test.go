@@ -85,6 +85,22 @@ func TestInstructionsFollowTheConfiguration(t *testing.T) {
 			t.Errorf("instructions say %q:\n%s", unwanted, got)
 		}
 	}
+	// A policy's rules are the operator's words: a forbidden text is not repeated, and what is
+	// said passes the redactor (found by an adversarial review: deny text of a secret).
+	if err := os.WriteFile(file, []byte("base default\ndeny text /home/alice/.secrets/db\ndeny text "+testSecret+"\ndeny attr os.environ\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p.Policy, err = policy.Parse(file); err != nil {
+		t.Fatal(err)
+	}
+	got = p.instructions()
+	if strings.Contains(got, "/home/alice") || strings.Contains(got, testSecret) || !strings.Contains(got, "2 text(s) the operator forbids") || !strings.Contains(got, "use of os.environ") {
+		t.Errorf("instructions with deny text rules:\n%s", got)
+	}
+	// A rule's own text, for a model whose code hits it, is redacted in the rejection.
+	if out, _ := p.Execute(context.Background(), Args{Code: "x = '" + testSecret + "'"}); out.Status != StatusRejected || strings.Contains(out.Stderr, testSecret) {
+		t.Errorf("rejection by a deny text of a secret: %+v", out)
+	}
 	p.ImageFlavor = "datascience"
 	if got = p.instructions(); !strings.Contains(got, "numpy, pandas and matplotlib") || !strings.Contains(got, "up to 4 per call and 384 KiB of PNG") {
 		t.Errorf("data-science instructions:\n%s", got)

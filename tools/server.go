@@ -49,7 +49,8 @@ func (p *Pipeline) instructions() string {
 	}
 	p.describePolicy(&b)
 	b.WriteString("Anything resembling a secret or API key in the output is replaced by [REDACTED:NAME].")
-	return b.String()
+	text, _ := p.Redactor.Redact(b.String()) // the policy's rules are the operator's words
+	return text
 }
 
 // maxRulesTold is how many of a policy's rules the instructions spell out.

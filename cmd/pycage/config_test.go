@@ -142,6 +142,16 @@ func TestLoadSecrets(t *testing.T) {
 	if _, err = loadSecrets(secretSources{envFile: filepath.Join(dir, "absent"), dir: filepath.Join(dir, "nodir")}, log); err != nil {
 		t.Errorf("default env file and dir may be absent: %v", err)
 	}
+	// godotenv's parse errors quote the rest of the file or the bad value: never shown
+	// (found by an adversarial review, through every command's stderr).
+	for _, body := range []string{"my-var=1\nOPENAI_API_KEY=" + fileVal + "\n", "OPENAI_API_KEY=\"" + fileVal + "\n"} {
+		bad := filepath.Join(dir, "bad.env")
+		os.WriteFile(bad, []byte(body), 0o600)
+		_, err = loadSecrets(secretSources{envFile: bad, envFileExplicit: true}, log)
+		if err == nil || strings.Contains(err.Error(), fileVal) || !strings.Contains(err.Error(), "not a valid env file") {
+			t.Errorf("a malformed env file: %v", err)
+		}
+	}
 }
 
 func TestRedactingLogHandler(t *testing.T) {

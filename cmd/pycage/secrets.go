@@ -46,6 +46,22 @@ func (cfg Config) secretSources() secretSources {
 	}
 }
 
+// envFileError keeps of an error reading the env file what holds no text of the file: the
+// parser's messages quote the rest of the file or the bad value, where secrets are.
+func envFileError(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return err // open or read: the path and the OS's reason
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, " near "); i >= 0 {
+		msg = msg[:i]
+	}
+	if strings.HasPrefix(msg, "unterminated quoted value") {
+		msg = "unterminated quoted value"
+	}
+	return fmt.Errorf("not a valid env file: %s (the text of the file is not shown: it may hold secrets)", msg)
+}
+
 // loadSecrets reads the host's secrets. The env file is read, never exported into the
 // process's environment.
 func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
@@ -69,7 +85,7 @@ func loadSecrets(src secretSources, log *slog.Logger) (hostSecrets, error) {
 			fromFile = m
 		case errors.Is(err, fs.ErrNotExist) && !src.envFileExplicit:
 		default:
-			return hs, fmt.Errorf("PYCAGE_ENV_FILE: read %s: %w", src.envFile, err)
+			return hs, fmt.Errorf("PYCAGE_ENV_FILE: read %s: %w", src.envFile, envFileError(err))
 		}
 	}
 	fromDir := map[string]string{}

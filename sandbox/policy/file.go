@@ -301,7 +301,7 @@ func (p *fileParser) denyText(n int, rest string) {
 		return
 	}
 	p.rules = append(p.rules, Rule{Name: text, Description: fmt.Sprintf("text %q in the source (policy file line %d)", text, n),
-		what: fmt.Sprintf("the text %q anywhere in the source", text), substr: text})
+		what: textRuleWhat, substr: text})
 }
 
 func (p *fileParser) allowImports(n int, args []string) {

@@ -82,6 +82,7 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -214,9 +215,13 @@ func (p *Policy) Rejects() []string {
 		p = defaultPolicy
 	}
 	var out, texts []string
+	forbidden := 0
 	for _, r := range p.rules {
 		switch {
 		case r.Name == importRuleName && p.imports != nil && r.tokens == nil && r.substr == "":
+			continue
+		case r.what == textRuleWhat: // the text may be anything: a path, a value; not repeated
+			forbidden++
 			continue
 		case r.what != "":
 			out = append(out, r.what)
@@ -230,8 +235,14 @@ func (p *Policy) Rejects() []string {
 	if len(texts) > 0 {
 		out = append(out, "the texts "+strings.Join(texts, ", ")+" anywhere, comments and strings included")
 	}
+	if forbidden > 0 {
+		out = append(out, fmt.Sprintf("%d text(s) the operator forbids anywhere in the source", forbidden))
+	}
 	return out
 }
+
+// textRuleWhat marks a policy file's deny text rule in Rejects.
+const textRuleWhat = "a forbidden text"
 
 // AllowedImports returns the top-level modules import statements may name, sorted, or nil
 // when the policy has no allow-list (any import passes).
