@@ -195,6 +195,17 @@ func (r *Redactor) redactOnce(s string, windows []span, sc *scratch) (string, in
 // detect records the matches and markers of w, which starts at base in the whole text and ends
 // where it does if atEnd.
 func (r *Redactor) detect(w string, base int, atEnd bool, sc *scratch) {
+	r.detectHost(w, base, sc)
+	r.rules.find(w, atEnd, &sc.rules, func(i, a, b int) {
+		sc.add(base+a, base+b, r.ruleLabels[i], int32(rulePrio+i), -1)
+	})
+	for _, p := range sc.local {
+		sc.prot = append(sc.prot, span{base + p.start, base + p.end})
+	}
+}
+
+// detectHost records the markers of w and the matches of host secrets in it.
+func (r *Redactor) detectHost(w string, base int, sc *scratch) {
 	sc.local = r.findMarkers(w, sc.local[:0])
 	scan(r.raw, w, func(a, b int, nd *needle) { sc.add(base+a, base+b, nd.label, nd.prio, nd.id) })
 	for kind, m := range r.streams {
@@ -205,12 +216,18 @@ func (r *Redactor) detect(w string, base int, atEnd bool, sc *scratch) {
 	if m := r.streams[streamSep]; m != nil && streamNeeded(streamFinal, w) {
 		r.scanStream(streamFinal, m, w, base, sc)
 	}
-	r.rules.find(w, atEnd, &sc.rules, func(i, a, b int) {
-		sc.add(base+a, base+b, r.ruleLabels[i], int32(rulePrio+i), -1)
-	})
-	for _, p := range sc.local {
-		sc.prot = append(sc.prot, span{base + p.start, base + p.end})
-	}
+}
+
+// HoldsHostSecret reports whether s holds a host secret in any form Redact finds. The
+// key-format rules are not applied: it is for texts joined from separate values, where a rule
+// matches across what were separate strings ("ASIA" + "EUROPEAFRICAMENA" is no AWS key).
+func (r *Redactor) HoldsHostSecret(s string) bool {
+	r = r.orDefault()
+	sc := getScratch(r.needles)
+	defer putScratch(sc)
+	sc.reset()
+	r.detectHost(s, 0, sc)
+	return len(sc.matches) > 0
 }
 
 // streamNeeded reports whether the kind view of s can differ from the streamSep view.

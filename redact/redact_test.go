@@ -397,3 +397,19 @@ func TestRedactSwallowedFirstChar(t *testing.T) {
 		assertRedacted(t, in, out, n, "V", v[21:])
 	}
 }
+
+// TestHoldsHostSecret: host secrets in any form Redact finds, and never a key-format rule.
+func TestHoldsHostSecret(t *testing.T) {
+	sec := fakeSecret(t, 20)
+	r := New([]Secret{{"SEC", sec}})
+	for _, s := range []string{sec, "x" + spell(sec, "•") + "y", reverse(sec)} {
+		if !r.HoldsHostSecret(s) {
+			t.Errorf("HoldsHostSecret(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"ASIAEUROPEAFRICAMENA", "AKIA" + strings.Repeat("Q", 16), "plain text", marker("SEC")} {
+		if r.HoldsHostSecret(s) {
+			t.Errorf("HoldsHostSecret(%q) = true", s)
+		}
+	}
+}

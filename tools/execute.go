@@ -227,8 +227,10 @@ func (p *Pipeline) redactResult(raw json.RawMessage) (any, int) {
 		}
 	}
 	for _, whole := range append(splitTexts(written, v), string(text)) {
-		if _, m := p.Redactor.Redact(whole); m > 0 {
-			return resultWithheld, n + m
+		// Host secrets only: a key-format rule matches across what were separate strings
+		// (["ASIA", "EUROPE", "AFRICA", "MENA"] joined reads as an AWS key id).
+		if p.Redactor.HoldsHostSecret(whole) {
+			return resultWithheld, n + 1
 		}
 	}
 	return v, n
@@ -242,34 +244,41 @@ type leaf struct {
 
 // splitTexts returns the joins of a result's strings that a secret cut into pieces would show
 // in: its (redacted) leaves in the order the code wrote them and in the order the model reads
-// them (v, keys sorted), each forwards and backwards, each with and without keys and with and
-// without numbers (a 0 between two halves, or a key, would otherwise hide them). Pieces in an
-// order of their own are not found.
+// them (v, keys sorted), each forwards and backwards, through each of leafFilters (a 0 between
+// two halves, or a key, would otherwise hide them). Pieces in an order of their own are not
+// found.
 func splitTexts(written []leaf, v any) []string {
 	var sorted []leaf
 	sortedLeaves(v, &sorted)
 	var texts []string
 	for _, order := range [][]leaf{written, sorted} {
 		for _, backwards := range []bool{false, true} {
-			for _, keys := range []bool{true, false} {
-				for _, nums := range []bool{true, false} {
-					var b strings.Builder
-					for i := range order {
-						l := order[i]
-						if backwards {
-							l = order[len(order)-1-i]
-						}
-						if (l.key && !keys) || (l.num && !nums) {
-							continue
-						}
+			for _, keep := range leafFilters {
+				var b strings.Builder
+				for i := range order {
+					l := order[i]
+					if backwards {
+						l = order[len(order)-1-i]
+					}
+					if keep(l) {
 						b.WriteString(l.text)
 					}
-					texts = append(texts, b.String())
 				}
+				texts = append(texts, b.String())
 			}
 		}
 	}
 	return texts
+}
+
+// leafFilters choose the leaves of one join: all of them; all but numbers; the values, with and
+// without numbers; the keys alone.
+var leafFilters = []func(leaf) bool{
+	func(leaf) bool { return true },
+	func(l leaf) bool { return !l.num },
+	func(l leaf) bool { return !l.key },
+	func(l leaf) bool { return !l.key && !l.num },
+	func(l leaf) bool { return l.key },
 }
 
 // rawLeaves lists the strings and numbers of a JSON text in their written order.

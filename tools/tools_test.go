@@ -91,6 +91,7 @@ func TestExecute(t *testing.T) {
 			`{"x":{"2":"` + testSecret[10:] + `"},"y":{"1":"` + testSecret[:10] + `"}}`,
 			`{"` + testSecret[:10] + `":1,"` + testSecret[10:] + `":2}`,
 			`[{"k":"` + testSecret[:10] + `"},{"k":"` + testSecret[10:] + `"}]`,
+			`{"` + testSecret[:10] + `":"part one","` + testSecret[10:] + `":"part two"}`,
 		} {
 			p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
 				return sandbox.Result{Status: sandbox.StatusOK, Result: json.RawMessage(raw)}, nil
@@ -100,6 +101,17 @@ func TestExecute(t *testing.T) {
 			if strings.Contains(string(b), testSecret) || strings.Contains(string(b), testSecret[:10]) || out.Redactions == 0 {
 				t.Errorf("leak through %s: %s", raw, b)
 			}
+		}
+	})
+	t.Run("ordinary values that join into a key format are returned", func(t *testing.T) {
+		// Found by an adversarial review: joined, these read as an AWS access key id.
+		raw := `{"regions":["ASIA","EUROPE","AFRICA","MENA"]}`
+		p, _ := newPipeline(t, func(context.Context, sandbox.Request) (sandbox.Result, error) {
+			return sandbox.Result{Status: sandbox.StatusOK, Result: json.RawMessage(raw)}, nil
+		})
+		out, _ := p.Execute(context.Background(), Args{Code: "print(1)"})
+		if b, _ := json.Marshal(out.Result); string(b) != raw || out.Redactions != 0 {
+			t.Errorf("result %s, %d redactions", b, out.Redactions)
 		}
 	})
 	t.Run("policy rejection starts nothing", func(t *testing.T) {
