@@ -110,8 +110,8 @@ var sepExtra = []rune{0x115f, 0x1160, 0x3164, 0xffa0, 0x2800, utf8.RuneError}
 // isSepRune reports whether r is a separator: ASCII white space, control or separator
 // punctuation, or an invisible, blank or combining Unicode character (sepTables, sepExtra).
 func isSepRune(r rune) bool {
-	if r < 0x80 {
-		c := byteClass[r]
+	if r < 0x80 { // a character: \ and % are punctuation here, not the start of an escape
+		c := byteClassNoEsc[r]
 		return c == clsSep || c == clsESC
 	}
 	if r < 1<<16 {
@@ -137,15 +137,24 @@ func (nt *normText) emit(c byte, p, l int) {
 	nt.n++
 }
 
-// emitRune appends the UTF-8 bytes of r unless r is a separator.
+// emitRune appends the decoded character r as emitChar does.
 func (nt *normText) emitRune(r rune, p, l int) {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	nt.emitChar(string(buf[:n]), r, p, l)
+}
+
+// emitChar appends the decoded character c (r), which l bytes at p of the text wrote: folded to
+// ASCII (foldASCII), dropped as a separator, or as it is.
+func (nt *normText) emitChar(c string, r rune, p, l int) {
+	if r >= 0x80 && foldASCII(c, p, l, nt) {
+		return
+	}
 	if isSepRune(r) {
 		return
 	}
-	var buf [utf8.UTFMax]byte
-	n := utf8.EncodeRune(buf[:], r)
-	for _, c := range buf[:n] {
-		nt.emit(c, p, l)
+	for k := 0; k < len(c); k++ {
+		nt.emit(c[k], p, l)
 	}
 }
 
@@ -233,38 +242,54 @@ func normalize(kind streamKind, s string, prot []span, nt *normText) {
 		case clsBackslash: // streamEsc only
 			i = decodeBackslash(s, i, limit, nt)
 		case clsPercent: // streamEsc only
-			if b, ok := hexByte(s, i+1, limit); ok {
-				nt.emitByte(b, i, 3)
-				i += 3
-			} else {
-				nt.emit(c, i, 1)
-				i++
-			}
+			i = decodeHexEscape(s, i, limit, 3, nt)
 		}
 	}
 	nt.b, nt.pos, nt.tl = nt.b[:nt.n], nt.pos[:nt.n], nt.tl[:nt.n]
 }
 
-// foldASCII writes the character c (at p, n bytes) as the ASCII its compatibility
-// decomposition is, when it is one, and reports whether it did: fullwidth, mathematical,
+// foldASCII writes the character c (at p, n bytes) as the ASCII letter or digit its
+// compatibility decomposition holds, and reports whether it did: fullwidth, mathematical,
 // circled, parenthesized, superscript and subscript letters and digits read as plain ones
-// (NFKC folds them so), and a secret written in them is spelled out. The decomposition is
-// never longer than the character (at most 3 of its 4 bytes for the 4-byte forms, and one
-// byte for the rest), so the normalized text stays no longer than the original.
+// (NFKC folds them so), and accented letters as their base letter (the decomposition's
+// combining marks are separators), so a secret written in them is spelled out. A symbol whose
+// decomposition holds several (™, №) is a separator, not letters; a letter that does (the
+// ligature ﬁ) folds to all of them. The normalized text stays no longer than the original.
 func foldASCII(c string, p, n int, nt *normText) bool {
 	d := norm.NFKD.PropertiesString(c).Decomposition()
-	if len(d) == 0 || len(d) > n {
+	if len(d) == 0 {
 		return false
 	}
-	for _, b := range d {
-		if b >= 0x80 {
-			return false
+	var alnum [utf8.UTFMax]byte
+	count := 0
+	for k := 0; k < len(d); {
+		r, w := utf8.DecodeRune(d[k:])
+		switch {
+		case r < 0x80 && isASCIIAlnum(byte(r)):
+			if count == len(alnum) {
+				return false
+			}
+			alnum[count] = byte(r)
+			count++
+		case !isSepRune(r):
+			return false // a decomposition that keeps a non-ASCII letter: not an ASCII look-alike
 		}
+		k += w
 	}
-	for _, b := range d {
-		nt.emitByte(b, p, n)
+	if count == 0 || count > n {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(c); count > 1 && !unicode.IsLetter(r) {
+		return false
+	}
+	for _, b := range alnum[:count] {
+		nt.emit(b, p, n)
 	}
 	return true
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // normalizeString returns the kind view of s alone.
@@ -299,9 +324,8 @@ func decodeBackslash(s string, i, limit int, nt *normText) int {
 				return i + 10
 			}
 		case 'x':
-			if b, ok := hexByte(s, i+2, limit); ok {
-				nt.emitByte(b, i, 4)
-				return i + 4
+			if _, ok := hexByte(s, i+2, limit); ok {
+				return decodeHexEscape(s, i, limit, 4, nt)
 			}
 		case 'n', 't', 'r', 'f', 'b', 'v', 'a', '"', '\'':
 			return i + 2 // an escaped separator
@@ -310,8 +334,51 @@ func decodeBackslash(s string, i, limit int, nt *normText) int {
 			return i + 2
 		}
 	}
-	nt.emit('\\', i, 1)
-	return i + 1
+	return i + 1 // a backslash that escapes nothing is punctuation: a separator
+}
+
+// decodeHexEscape decodes the byte escape of width bytes at s[i] (%XX: 3, \xXX: 4) into nt and
+// returns the index after what it decoded. A UTF-8 character written as several escapes of the
+// same form (%C2%B7, \xef\xbc\xa1) is decoded whole, so it is a separator or folds as it would
+// printed; a % that starts no escape is punctuation, a separator.
+func decodeHexEscape(s string, i, limit, width int, nt *normText) int {
+	b, ok := hexByte(s, i+width-2, limit)
+	if !ok {
+		return i + 1
+	}
+	if need := utf8SeqLen(b); need > 1 {
+		var buf [utf8.UTFMax]byte
+		buf[0] = b
+		j := i + width
+		for k := 1; k < need; k++ {
+			c, ok := hexByte(s, j+width-2, limit)
+			if !ok || s[j] != s[i] || (width == 4 && s[j+1] != 'x') || c&0xc0 != 0x80 {
+				break
+			}
+			buf[k], j = c, j+width
+			if k == need-1 {
+				if r, n := utf8.DecodeRune(buf[:need]); n == need {
+					nt.emitChar(string(buf[:need]), r, i, j-i)
+					return j
+				}
+			}
+		}
+	}
+	nt.emitByte(b, i, width)
+	return i + width
+}
+
+// utf8SeqLen returns the length of the UTF-8 sequence lead starts, or 1 for any other byte.
+func utf8SeqLen(lead byte) int {
+	switch {
+	case lead >= 0xc2 && lead <= 0xdf:
+		return 2
+	case lead >= 0xe0 && lead <= 0xef:
+		return 3
+	case lead >= 0xf0 && lead <= 0xf4:
+		return 4
+	}
+	return 1
 }
 
 // hexByte decodes the two hex digits at s[i:i+2].

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Regression tests for the leaks an adversarial review found: each case is a printed form of
@@ -421,6 +423,68 @@ func TestRedactPunctuationAndLookalikeForms(t *testing.T) {
 			if again, _ := r.Redact(out); again != out {
 				t.Errorf("redacting twice changed %q to %q", out, again)
 			}
+		})
+	}
+}
+
+// TestRedactEscapedSeparatorsAndFolds (review 4): separators and look-alike letters written as
+// escapes (a UTF-8 character as several %XX or \xXX), escaped or decoded \ and % between the
+// characters, symbols whose decomposition holds letters (™), and accented letters.
+func TestRedactEscapedSeparatorsAndFolds(t *testing.T) {
+	sec := fakeSecret(t, 20)
+	r := New([]Secret{{"SEC", sec}})
+	pctAll := func(s string) string { // every byte as %XX, as quote(s, safe='') would not: all of them
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	bytesRepr := func(s string) string { // Python's repr of s.encode(): non-ASCII bytes as \xNN
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				fmt.Fprintf(&b, `\x%02x`, s[i])
+			} else {
+				b.WriteByte(s[i])
+			}
+		}
+		return "b'" + b.String() + "'"
+	}
+	fullwidth := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			b.WriteRune(c + 0xfee0)
+		}
+		return b.String()
+	}
+	accented := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			b.WriteRune(c)
+			b.WriteRune(0x301)
+		}
+		return norm.NFC.String(b.String())
+	}
+	forms := []struct{ name, text string }{
+		{"bytes repr of a middle-dot join", bytesRepr(spell(sec, "·"))},
+		{"quoted no-break-space join", strings.ReplaceAll(spell(sec, "\u00a0"), "\u00a0", "%C2%A0")},
+		{"quoted percent join", spell(sec, "%25")},
+		{"quoted backslash join", spell(sec, "%5C")},
+		{"unicode-escaped backslash join", spell(sec, `\u005c`)},
+		{"hex-escaped backslash join", spell(sec, `\x5c`)},
+		{"stray percent signs", spell(sec, "%%")},
+		{"fullwidth as bytes repr", bytesRepr(fullwidth(sec))},
+		{"fullwidth percent-encoded", pctAll(fullwidth(sec))},
+		{"trade-mark join", spell(sec, "™")},
+		{"numero join", spell(sec, "№")},
+		{"precomposed accents", accented(sec)},
+	}
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			in := "x " + f.text + " y\n"
+			out, n := r.Redact(in)
+			assertRedacted(t, in, out, n, "SEC", f.text)
 		})
 	}
 }
