@@ -400,3 +400,42 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitingBytesAreBounded: the waiting calls' code and input_data together stay within
+// MaxWaitingBytes (a decoded request holds several times its payload while it waits); a call
+// larger than the budget may still wait when it waits alone.
+func TestWaitingBytesAreBounded(t *testing.T) {
+	release := make(chan struct{})
+	creating := make(chan struct{}, 8)
+	eng := &fakeEngine{create: func() (container.CreateResponse, error) {
+		creating <- struct{}{}
+		<-release
+		return container.CreateResponse{}, errors.New("engine gone")
+	}}
+	cfg := testConfig()
+	cfg.Concurrency, cfg.MaxWaiting, cfg.MaxWaitingBytes = 1, 10, 100
+	s, _ := New(cfg, eng, nil)
+	sized := func(n int) Request { return Request{Code: strings.Repeat("x", n), Timeout: time.Second} }
+	results := make(chan error, 8)
+	run := func(req Request) { _, err := s.Run(context.Background(), req); results <- err }
+	go run(sized(10))
+	<-creating
+	go run(sized(500)) // alone in the queue: it waits, over the budget as it is
+	for len(s.queue) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := s.Run(context.Background(), sized(1)); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "code and input_data") {
+		t.Fatalf("a call past the waiting bytes: %v, want ErrBusy", err)
+	}
+	close(release)
+	for range 2 {
+		if err := <-results; errors.Is(err, ErrBusy) || err == nil {
+			t.Errorf("a call let in: %v, want the engine's error", err)
+		}
+	}
+	s.qMu.Lock()
+	defer s.qMu.Unlock()
+	if s.qBytes != 0 {
+		t.Errorf("%d waiting bytes left counted", s.qBytes)
+	}
+}

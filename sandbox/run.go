@@ -68,7 +68,9 @@ type Sandbox struct {
 	log    *slog.Logger
 	sem    chan struct{}
 	queue  chan struct{} // the calls waiting for sem, at most Config.MaxWaiting
-	pool   *pool         // nil when Config.Pool is 0
+	qMu    sync.Mutex
+	qBytes int   // payload bytes of the waiting calls, at most Config.MaxWaitingBytes (or one call)
+	pool   *pool // nil when Config.Pool is 0
 
 	mu        sync.Mutex
 	live      map[string]struct{} // containers created and not yet removed
@@ -110,7 +112,7 @@ func (s *Sandbox) Config() Config { return s.cfg }
 // the code itself did is in the Result. Run returns as soon as the result is known; the
 // container is removed in the background (Close waits for that).
 func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
-	if err := s.acquire(ctx); err != nil {
+	if err := s.acquire(ctx, len(req.Code)+len(req.InputData)); err != nil {
 		return Result{ExitCode: -1}, err
 	}
 	defer func() { <-s.sem }()
@@ -124,9 +126,10 @@ func (s *Sandbox) Run(ctx context.Context, req Request) (Result, error) {
 	return res, err
 }
 
-// acquire takes one of the Concurrency slots, waiting in a queue of at most MaxWaiting calls;
-// a call that finds the queue full is refused with ErrBusy instead of waiting too.
-func (s *Sandbox) acquire(ctx context.Context) error {
+// acquire takes one of the Concurrency slots for a call of weight payload bytes, waiting in a
+// queue of at most MaxWaiting calls and MaxWaitingBytes bytes (a call of its own is let wait
+// whatever its size); a call that finds the queue full is refused with ErrBusy instead.
+func (s *Sandbox) acquire(ctx context.Context, weight int) error {
 	select {
 	case s.sem <- struct{}{}:
 		return nil
@@ -139,6 +142,19 @@ func (s *Sandbox) acquire(ctx context.Context) error {
 		return fmt.Errorf("%w: %d call(s) run and %d wait for a sandbox, as many as this server queues; retry once one of your calls has returned",
 			ErrBusy, s.cfg.Concurrency, s.cfg.MaxWaiting)
 	}
+	s.qMu.Lock()
+	if s.qBytes > 0 && s.qBytes+weight > s.cfg.MaxWaitingBytes {
+		s.qMu.Unlock()
+		return fmt.Errorf("%w: %d call(s) run and the waiting ones hold %d MiB of code and input_data, as much as this server queues; retry once one of your calls has returned",
+			ErrBusy, s.cfg.Concurrency, s.cfg.MaxWaitingBytes>>20)
+	}
+	s.qBytes += weight
+	s.qMu.Unlock()
+	defer func() {
+		s.qMu.Lock()
+		s.qBytes -= weight
+		s.qMu.Unlock()
+	}()
 	select {
 	case s.sem <- struct{}{}:
 		return nil
