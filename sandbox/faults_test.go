@@ -356,9 +356,9 @@ func TestEngineDefaultGVisor(t *testing.T) {
 	}
 }
 
-// TestWaitingCallsAreBounded: with every slot taken and MaxWaiting calls waiting, the next call
-// is refused at once with ErrBusy; a waiting call that is cancelled frees its place.
-func TestWaitingCallsAreBounded(t *testing.T) {
+// blockingCreate returns an engine whose creates each signal creating, then block until
+// release is closed and fail.
+func blockingCreate() (*fakeEngine, <-chan struct{}, chan struct{}) {
 	release := make(chan struct{})
 	creating := make(chan struct{}, 8)
 	eng := &fakeEngine{create: func() (container.CreateResponse, error) {
@@ -366,6 +366,13 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 		<-release
 		return container.CreateResponse{}, errors.New("engine gone")
 	}}
+	return eng, creating, release
+}
+
+// TestWaitingCallsAreBounded: with every slot taken and MaxWaiting calls waiting, the next call
+// is refused at once with ErrBusy; a waiting call that is cancelled frees its place.
+func TestWaitingCallsAreBounded(t *testing.T) {
+	eng, creating, release := blockingCreate()
 	cfg := testConfig()
 	cfg.Concurrency, cfg.MaxWaiting = 1, 2
 	s, _ := New(cfg, eng, nil)
@@ -405,13 +412,7 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 // MaxWaitingBytes (a decoded request holds several times its payload while it waits); a call
 // larger than the budget may still wait when it waits alone.
 func TestWaitingBytesAreBounded(t *testing.T) {
-	release := make(chan struct{})
-	creating := make(chan struct{}, 8)
-	eng := &fakeEngine{create: func() (container.CreateResponse, error) {
-		creating <- struct{}{}
-		<-release
-		return container.CreateResponse{}, errors.New("engine gone")
-	}}
+	eng, creating, release := blockingCreate()
 	cfg := testConfig()
 	cfg.Concurrency, cfg.MaxWaiting, cfg.MaxWaitingBytes = 1, 10, 100
 	s, _ := New(cfg, eng, nil)
