@@ -356,6 +356,13 @@ func TestEngineDefaultGVisor(t *testing.T) {
 	}
 }
 
+// waiting returns how many calls wait for a slot.
+func (s *Sandbox) waiting() int {
+	s.qMu.Lock()
+	defer s.qMu.Unlock()
+	return s.qCalls
+}
+
 // blockingCreate returns an engine whose creates each signal creating, then block until
 // release is closed and fail.
 func blockingCreate() (*fakeEngine, <-chan struct{}, chan struct{}) {
@@ -383,7 +390,7 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, err := s.Run(ctx, req); results <- err }()
 	go func() { _, err := s.Run(context.Background(), req); results <- err }()
-	for len(s.queue) < 2 { // both wait: nothing to wait on but the queue itself
+	for s.waiting() < 2 { // both wait: nothing to wait on but the queue itself
 		time.Sleep(time.Millisecond)
 	}
 	if _, err := s.Run(context.Background(), req); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "1 call(s) run and 2 wait") {
@@ -393,11 +400,11 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 	if err := <-results; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled waiting call: %v", err)
 	}
-	for len(s.queue) > 1 {
+	for s.waiting() > 1 {
 		time.Sleep(time.Millisecond)
 	}
 	go func() { _, err := s.Run(context.Background(), req); results <- err }() // takes the freed place
-	for len(s.queue) < 2 {
+	for s.waiting() < 2 {
 		time.Sleep(time.Millisecond)
 	}
 	close(release)
@@ -422,7 +429,7 @@ func TestWaitingBytesAreBounded(t *testing.T) {
 	go run(sized(10))
 	<-creating
 	go run(sized(500)) // alone in the queue: it waits, over the budget as it is
-	for len(s.queue) < 1 {
+	for s.waiting() < 1 {
 		time.Sleep(time.Millisecond)
 	}
 	if _, err := s.Run(context.Background(), sized(1)); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "code and input_data") {

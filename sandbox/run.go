@@ -67,9 +67,9 @@ type Sandbox struct {
 	engine Engine
 	log    *slog.Logger
 	sem    chan struct{}
-	queue  chan struct{} // the calls waiting for sem, at most Config.MaxWaiting
 	qMu    sync.Mutex
-	qBytes int   // payload bytes of the waiting calls, at most Config.MaxWaitingBytes (or one call)
+	qCalls int   // the calls waiting for sem, at most Config.MaxWaiting
+	qBytes int   // their payload bytes, at most Config.MaxWaitingBytes (or one call's)
 	pool   *pool // nil when Config.Pool is 0
 
 	mu        sync.Mutex
@@ -95,7 +95,6 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Sandbox, error) {
 		engine: engine,
 		log:    log,
 		sem:    make(chan struct{}, cfg.Concurrency),
-		queue:  make(chan struct{}, cfg.MaxWaiting),
 		live:   map[string]struct{}{},
 	}
 	if cfg.Pool > 0 {
@@ -135,24 +134,22 @@ func (s *Sandbox) acquire(ctx context.Context, weight int) error {
 		return nil
 	default:
 	}
-	select {
-	case s.queue <- struct{}{}:
-		defer func() { <-s.queue }()
-	default:
+	s.qMu.Lock()
+	switch {
+	case s.qCalls >= s.cfg.MaxWaiting:
+		s.qMu.Unlock()
 		return fmt.Errorf("%w: %d call(s) run and %d wait for a sandbox, as many as this server queues; retry once one of your calls has returned",
 			ErrBusy, s.cfg.Concurrency, s.cfg.MaxWaiting)
-	}
-	s.qMu.Lock()
-	if s.qBytes > 0 && s.qBytes+weight > s.cfg.MaxWaitingBytes {
+	case s.qBytes > 0 && s.qBytes+weight > s.cfg.MaxWaitingBytes:
 		s.qMu.Unlock()
 		return fmt.Errorf("%w: %d call(s) run and the waiting ones hold %d MiB of code and input_data, as much as this server queues; retry once one of your calls has returned",
 			ErrBusy, s.cfg.Concurrency, s.cfg.MaxWaitingBytes>>20)
 	}
-	s.qBytes += weight
+	s.qCalls, s.qBytes = s.qCalls+1, s.qBytes+weight
 	s.qMu.Unlock()
 	defer func() {
 		s.qMu.Lock()
-		s.qBytes -= weight
+		s.qCalls, s.qBytes = s.qCalls-1, s.qBytes-weight
 		s.qMu.Unlock()
 	}()
 	select {
